@@ -1,0 +1,16 @@
+// Entry point of the tsvisor native addon: exports { kvm, host }.
+
+#include <napi.h>
+
+namespace tsv {
+Napi::Object InitKvm(Napi::Env env, Napi::Object exports);
+Napi::Object InitHost(Napi::Env env, Napi::Object exports);
+}
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  tsv::InitKvm(env, exports);
+  tsv::InitHost(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(tsvisor, Init)
