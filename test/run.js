@@ -68,7 +68,7 @@ async function child(file) {
   for (let i = 0; i < runners.length; i++) {
     const [errors, passed, skipped, total] = await runners[i]();
     if (errors !== true) process.stdout.write('\n' + errors + '\n');
-    results.push({ name: names[i] || '(unnamed)', passed, failed: total - passed, skipped });
+    results.push({ name: names[i] ?? '', passed, failed: total - passed, skipped });
   }
   report(results);
 }
