@@ -12,6 +12,7 @@
 #include <cstddef>
 #include "../common.h"
 #include "../host/memfd.h"
+#include "ioctls.h"
 
 namespace tsv {
 
@@ -65,19 +66,19 @@ class Kvm : public Napi::ObjectWrap<Kvm> {
   // getSupportedCpuid(buf): fills buf with struct kvm_cpuid2 (nent from buf size); returns nent.
   Napi::Value GetSupportedCpuid(const Napi::CallbackInfo& info) {
     Bytes b;
-    if (!GetBytes(info[0], &b) || b.len < sizeof(kvm_cpuid2)) { ThrowErrno(info.Env(), "KVM_GET_SUPPORTED_CPUID", EINVAL); return info.Env().Undefined(); }
+    if (!GetBytes(info[0], &b) || b.len < 8) { ThrowErrno(info.Env(), "KVM_GET_SUPPORTED_CPUID", EINVAL); return info.Env().Undefined(); }
     auto* c = reinterpret_cast<kvm_cpuid2*>(b.data);
-    c->nent = (b.len - sizeof(kvm_cpuid2)) / sizeof(kvm_cpuid_entry2);
-    if (ioctl(fd_, KVM_GET_SUPPORTED_CPUID, c) < 0) { ThrowErrno(info.Env(), "KVM_GET_SUPPORTED_CPUID", errno); return info.Env().Undefined(); }
+    c->nent = (b.len - 8) / sizeof(kvm_cpuid_entry2);
+    if (ioctl(fd_, TSV_KVM_GET_SUPPORTED_CPUID, c) < 0) { ThrowErrno(info.Env(), "KVM_GET_SUPPORTED_CPUID", errno); return info.Env().Undefined(); }
     return Napi::Number::New(info.Env(), c->nent);
   }
   Napi::Value GetMsrIndexList(const Napi::CallbackInfo& info) {
-    alignas(8) uint8_t raw[sizeof(kvm_msr_list) + 1024 * sizeof(uint32_t)] = {};
-    auto* list = reinterpret_cast<kvm_msr_list*>(raw);
-    list->nmsrs = 1024;
+    alignas(8) uint8_t raw[4 + 1024 * sizeof(uint32_t)] = {};
+    auto* list = reinterpret_cast<uint32_t*>(raw);  // C layout: u32 nmsrs, then u32 indices
+    list[0] = 1024;
     Napi::Array out = Napi::Array::New(info.Env());
-    if (ioctl(fd_, KVM_GET_MSR_INDEX_LIST, list) < 0) return out;
-    for (uint32_t i = 0; i < list->nmsrs; i++) out.Set(i, Napi::Number::New(info.Env(), list->indices[i]));
+    if (ioctl(fd_, TSV_KVM_GET_MSR_INDEX_LIST, list) < 0) return out;
+    for (uint32_t i = 0; i < list[0]; i++) out.Set(i, Napi::Number::New(info.Env(), list[1 + i]));
     return out;
   }
   Napi::Value Close(const Napi::CallbackInfo& info) {
@@ -234,8 +235,12 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   }
   template <unsigned long REQ, typename T>
   Napi::Value IoctlBuf(const Napi::CallbackInfo& info, const char* name) {
+    return IoctlBufN<REQ, sizeof(T)>(info, name);
+  }
+  template <unsigned long REQ, size_t SIZE>
+  Napi::Value IoctlBufN(const Napi::CallbackInfo& info, const char* name) {
     Bytes b;
-    if (!GetBytes(info[0], &b) || b.len < sizeof(T)) { ThrowErrno(info.Env(), name, EINVAL); return info.Env().Undefined(); }
+    if (!GetBytes(info[0], &b) || b.len < SIZE) { ThrowErrno(info.Env(), name, EINVAL); return info.Env().Undefined(); }
     if (ioctl(fd_, REQ, b.data) < 0) ThrowErrno(info.Env(), name, errno);
     return info.Env().Undefined();
   }
@@ -243,36 +248,39 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   Napi::Value SetRegs(const Napi::CallbackInfo& i) { return IoctlBuf<KVM_SET_REGS, kvm_regs>(i, "KVM_SET_REGS"); }
   Napi::Value GetSregs(const Napi::CallbackInfo& i) { return IoctlBuf<KVM_GET_SREGS, kvm_sregs>(i, "KVM_GET_SREGS"); }
   Napi::Value SetSregs(const Napi::CallbackInfo& i) { return IoctlBuf<KVM_SET_SREGS, kvm_sregs>(i, "KVM_SET_SREGS"); }
-  Napi::Value GetXsave(const Napi::CallbackInfo& i) { return IoctlBuf<KVM_GET_XSAVE, kvm_xsave>(i, "KVM_GET_XSAVE"); }
-  Napi::Value SetXsave(const Napi::CallbackInfo& i) { return IoctlBuf<KVM_SET_XSAVE, kvm_xsave>(i, "KVM_SET_XSAVE"); }
+  Napi::Value GetXsave(const Napi::CallbackInfo& i) { return IoctlBufN<TSV_KVM_GET_XSAVE, TSV_KVM_XSAVE_SIZE>(i, "KVM_GET_XSAVE"); }
+  Napi::Value SetXsave(const Napi::CallbackInfo& i) { return IoctlBufN<TSV_KVM_SET_XSAVE, TSV_KVM_XSAVE_SIZE>(i, "KVM_SET_XSAVE"); }
   Napi::Value GetFpu(const Napi::CallbackInfo& i) { return IoctlBuf<KVM_GET_FPU, kvm_fpu>(i, "KVM_GET_FPU"); }
   Napi::Value SetFpu(const Napi::CallbackInfo& i) { return IoctlBuf<KVM_SET_FPU, kvm_fpu>(i, "KVM_SET_FPU"); }
   // setMsr(index, lo, hi): returns the number of MSRs KVM accepted (1 or 0).
   Napi::Value SetMsr(const Napi::CallbackInfo& info) {
-    alignas(8) uint8_t raw[sizeof(kvm_msrs) + sizeof(kvm_msr_entry)] = {};
-    auto* m = reinterpret_cast<kvm_msrs*>(raw);
-    m->nmsrs = 1;
-    m->entries[0].index = info[0].As<Napi::Number>().Uint32Value();
-    m->entries[0].data = (static_cast<uint64_t>(info[2].As<Napi::Number>().Uint32Value()) << 32) | info[1].As<Napi::Number>().Uint32Value();
-    int r = ioctl(fd_, KVM_SET_MSRS, m);
+    alignas(8) uint8_t raw[8 + sizeof(kvm_msr_entry)] = {};
+    // C layout: u32 nmsrs, u32 pad, then the entries (see ioctls.h).
+    auto* m = reinterpret_cast<uint32_t*>(raw);
+    auto* e = reinterpret_cast<kvm_msr_entry*>(raw + 8);
+    m[0] = 1;
+    e->index = info[0].As<Napi::Number>().Uint32Value();
+    e->data = (static_cast<uint64_t>(info[2].As<Napi::Number>().Uint32Value()) << 32) | info[1].As<Napi::Number>().Uint32Value();
+    int r = ioctl(fd_, TSV_KVM_SET_MSRS, m);
     return Napi::Number::New(info.Env(), r < 0 ? -errno : r);
   }
   // getMsr(index, out Uint32Array[2]): returns the count read (1 or 0).
   Napi::Value GetMsr(const Napi::CallbackInfo& info) {
-    alignas(8) uint8_t raw[sizeof(kvm_msrs) + sizeof(kvm_msr_entry)] = {};
-    auto* m = reinterpret_cast<kvm_msrs*>(raw);
-    m->nmsrs = 1;
-    m->entries[0].index = info[0].As<Napi::Number>().Uint32Value();
-    int r = ioctl(fd_, KVM_GET_MSRS, m);
+    alignas(8) uint8_t raw[8 + sizeof(kvm_msr_entry)] = {};
+    auto* m = reinterpret_cast<uint32_t*>(raw);
+    auto* e = reinterpret_cast<kvm_msr_entry*>(raw + 8);
+    m[0] = 1;
+    e->index = info[0].As<Napi::Number>().Uint32Value();
+    int r = ioctl(fd_, TSV_KVM_GET_MSRS, m);
     Bytes b;
-    if (r == 1 && GetBytes(info[1], &b) && b.len >= 8) memcpy(b.data, &m->entries[0].data, 8);
+    if (r == 1 && GetBytes(info[1], &b) && b.len >= 8) memcpy(b.data, &e->data, 8);
     return Napi::Number::New(info.Env(), r < 0 ? -errno : r);
   }
   // setCpuid2(buf): buf holds struct kvm_cpuid2 with nent filled in.
   Napi::Value SetCpuid2(const Napi::CallbackInfo& info) {
     Bytes b;
-    if (!GetBytes(info[0], &b) || b.len < sizeof(kvm_cpuid2)) { ThrowErrno(info.Env(), "KVM_SET_CPUID2", EINVAL); return info.Env().Undefined(); }
-    if (ioctl(fd_, KVM_SET_CPUID2, b.data) < 0) ThrowErrno(info.Env(), "KVM_SET_CPUID2", errno);
+    if (!GetBytes(info[0], &b) || b.len < 8) { ThrowErrno(info.Env(), "KVM_SET_CPUID2", EINVAL); return info.Env().Undefined(); }
+    if (ioctl(fd_, TSV_KVM_SET_CPUID2, b.data) < 0) ThrowErrno(info.Env(), "KVM_SET_CPUID2", errno);
     return info.Env().Undefined();
   }
   // setXcr(index, lo, hi)
@@ -317,9 +325,9 @@ static Napi::Object Constants(Napi::Env env) {
   K("SIZEOF_REGS", sizeof(kvm_regs));
   K("SIZEOF_SREGS", sizeof(kvm_sregs));
   K("SIZEOF_SEGMENT", sizeof(kvm_segment));
-  K("SIZEOF_XSAVE", sizeof(kvm_xsave));
+  K("SIZEOF_XSAVE", TSV_KVM_XSAVE_SIZE);
   K("SIZEOF_FPU", sizeof(kvm_fpu));
-  K("SIZEOF_CPUID2", sizeof(kvm_cpuid2));
+  K("SIZEOF_CPUID2", 8);  // C size (see ioctls.h)
   K("SIZEOF_CPUID_ENTRY2", sizeof(kvm_cpuid_entry2));
   K("SREGS_CS", offsetof(kvm_sregs, cs));
   K("SREGS_DS", offsetof(kvm_sregs, ds));

@@ -1,0 +1,96 @@
+// The typed surface of the native addon (native/). One method per host call or
+// ioctl; failing host calls return -errno unless noted ("throws").
+export type Bytes = ArrayBuffer | ArrayBufferView;
+
+export interface KvmConstants { readonly [name: string]: number }
+
+export interface KvmSystem {
+  readonly fd: number;
+  apiVersion(): number;                         // throws
+  checkExtension(cap: number): number;
+  vcpuMmapSize(): number;                       // throws
+  getSupportedCpuid(buf: Bytes): number;        // fills struct kvm_cpuid2; returns nent; throws
+  getMsrIndexList(): number[];
+  close(): void;
+}
+export interface KvmVm {
+  readonly fd: number;
+  setUserMemoryRegion(slot: number, flags: number, guestPhys: number, mem: MemFd, memOffset: number, size: number): void; // throws
+  setTssAddr(addr: number): void;               // throws
+  setIdentityMapAddr(addr: number): void;       // throws
+  checkExtension(cap: number): number;
+  close(): void;
+}
+export interface KvmVcpu {
+  runArea(): ArrayBuffer;                       // kvm_run, shared with KVM
+  run(): number;                                // 0 or -errno (-EINTR: host signal)
+  getRegs(buf: Bytes): void;                    // throws
+  setRegs(buf: Bytes): void;
+  getSregs(buf: Bytes): void;
+  setSregs(buf: Bytes): void;
+  setMsr(index: number, lo: number, hi: number): number;  // count accepted, or -errno
+  getMsr(index: number, out: Uint32Array): number;
+  setCpuid2(buf: Bytes): void;
+  getXsave(buf: Bytes): void;
+  setXsave(buf: Bytes): void;
+  setXcr(index: number, lo: number, hi: number): void;
+  getFpu(buf: Bytes): void;
+  setFpu(buf: Bytes): void;
+  armTick(ns: number): number;                  // one-shot preemption timer; 0 disarms
+  close(): void;
+}
+
+export interface MemFd {
+  readonly fd: number;
+  readonly size: number;
+  view(offset: number, length: number): ArrayBuffer;  // throws
+  fallocate(offset: number, length: number): number;
+  punchHole(offset: number, length: number): number;
+  close(): void;
+}
+
+export interface FdWatch {
+  start(events: number): number;               // UV_READABLE 1, UV_WRITABLE 2
+  stop(): void;
+}
+
+export interface Host {
+  openat2(dirfd: number, path: string, flags: number, mode: number, resolve: number): number;
+  openat(dirfd: number, path: string, flags: number, mode: number): number;
+  close(fd: number): number;
+  read(fd: number, buf: Bytes, off: number, len: number): number;
+  write(fd: number, buf: Bytes, off: number, len: number): number;
+  pread(fd: number, buf: Bytes, off: number, len: number, pos: number): number;
+  pwrite(fd: number, buf: Bytes, off: number, len: number, pos: number): number;
+  lseek(fd: number, offset: number, whence: number): number;
+  fstat(fd: number, buf: Bytes, off: number): number;              // raw struct stat
+  fstatat(dirfd: number, path: string, buf: Bytes, off: number, flags: number): number;
+  statx(dirfd: number, path: string, flags: number, mask: number, buf: Bytes, off: number): number;
+  getdents64(fd: number, buf: Bytes, off: number, len: number): number;
+  readlinkat(dirfd: number, path: string, buf: Bytes, off: number, len: number): number;
+  faccessat(dirfd: number, path: string, mode: number, flags: number): number;
+  ioctlTcgets(fd: number, buf: Bytes, off: number): number;
+  ioctlWinsize(fd: number, buf: Bytes, off: number): number;
+  fcntl(fd: number, cmd: number, arg: number): number;
+  clockGettime(clock: number, out: Float64Array): number;
+  clockGetres(clock: number, out: Float64Array): number;
+  gettid(): number;
+  rdtsc(): number;
+  cpuid(leaf: number, subleaf: number, out: Uint32Array): void;
+  timerfdCreate(clock: number): number;
+  timerfdSetAbs(fd: number, sec: number, nsec: number): number;
+  pollOne(fd: number, events: number, timeoutMs: number): number;
+  signalDefault(sig: number, ignore: boolean): number;
+  MemFd: new (name: string, size: number) => MemFd;
+  FdWatch: new (fd: number, cb: (status: number, events: number) => void) => FdWatch;
+}
+
+export interface Addon {
+  kvm: {
+    Kvm: new (path?: string) => KvmSystem;
+    Vm: new (kvm: KvmSystem) => KvmVm;
+    Vcpu: new (vm: KvmVm, id: number, tickSignal: number) => KvmVcpu;
+    constants: KvmConstants;
+  };
+  host: Host;
+}

@@ -1,0 +1,17 @@
+// Loads the native addon (built by node-gyp into build/Release).
+import type { Addon } from './addon';
+export type * from './addon';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => unknown;
+const path = require('path') as typeof import('path');
+
+export const addon = bindings({ bindings: 'tsvisor', module_root: path.join(__dirname, '..', '..', '..') }) as Addon;
+export const host = addon.host;
+
+/** A kvm constant by name; throws on a typo so a missing offset never reads as 0. */
+export function kc(name: string): number {
+  const v = addon.kvm.constants[name];
+  if (v === undefined) throw new Error(`native constant ${name} missing`);
+  return v;
+}
