@@ -37,9 +37,18 @@ static bool Window(const Napi::CallbackInfo& info, size_t i, uint8_t** p, size_t
   uint8_t* p; size_t n; \
   if (!Window(info, i, &p, &n)) return Napi::Number::New(info.Env(), -EFAULT)
 
+// A path argument: a JS string (sent as UTF-8) or raw bytes (a Buffer/Uint8Array holding the
+// exact bytes, no NUL), so names that are not valid UTF-8 reach the host unchanged.
+static std::string PathArg(const Napi::Value& v) {
+  if (v.IsString()) return v.As<Napi::String>().Utf8Value();
+  Bytes b;
+  if (GetBytes(v, &b)) return std::string(reinterpret_cast<const char*>(b.data), b.len);
+  return std::string();
+}
+
 // openat2(dirfd, path, flags, mode, resolve)
 static Napi::Value Openat2(const Napi::CallbackInfo& info) {
-  std::string path = info[1].As<Napi::String>().Utf8Value();
+  std::string path = PathArg(info[1]);
   struct open_how how{};
   how.flags = static_cast<uint64_t>(info[2].As<Napi::Number>().Uint32Value());
   how.mode = info[3].As<Napi::Number>().Uint32Value();
@@ -50,7 +59,7 @@ static Napi::Value Openat2(const Napi::CallbackInfo& info) {
 
 // openat(dirfd, path, flags, mode)
 static Napi::Value Openat(const Napi::CallbackInfo& info) {
-  std::string path = info[1].As<Napi::String>().Utf8Value();
+  std::string path = PathArg(info[1]);
   return Ret(info.Env(), openat(I32(info[0]), path.c_str(), I32(info[2]), info[3].As<Napi::Number>().Uint32Value()));
 }
 
@@ -87,7 +96,7 @@ static Napi::Value Fstat(const Napi::CallbackInfo& info) {
 }
 // fstatat(dirfd, path, buf, off, flags)
 static Napi::Value Fstatat(const Napi::CallbackInfo& info) {
-  std::string path = info[1].As<Napi::String>().Utf8Value();
+  std::string path = PathArg(info[1]);
   Bytes b;
   uint64_t off = ToI64(info[3]);
   if (!GetBytes(info[2], &b) || off + sizeof(struct stat) > b.len) return Napi::Number::New(info.Env(), -EFAULT);
@@ -95,7 +104,7 @@ static Napi::Value Fstatat(const Napi::CallbackInfo& info) {
 }
 // statx(dirfd, path, flags, mask, buf, off): raw struct statx (256 bytes).
 static Napi::Value Statx(const Napi::CallbackInfo& info) {
-  std::string path = info[1].As<Napi::String>().Utf8Value();
+  std::string path = PathArg(info[1]);
   Bytes b;
   uint64_t off = ToI64(info[5]);
   if (!GetBytes(info[4], &b) || off + 256 > b.len) return Napi::Number::New(info.Env(), -EFAULT);
@@ -108,13 +117,13 @@ static Napi::Value Getdents64(const Napi::CallbackInfo& info) {
 }
 // readlinkat(dirfd, path, buf, off, len)
 static Napi::Value Readlinkat(const Napi::CallbackInfo& info) {
-  std::string path = info[1].As<Napi::String>().Utf8Value();
+  std::string path = PathArg(info[1]);
   WINDOW_OR_EFAULT(2, p, n);
   return Ret(info.Env(), readlinkat(I32(info[0]), path.c_str(), reinterpret_cast<char*>(p), n));
 }
 // faccessat(dirfd, path, mode, flags)
 static Napi::Value Faccessat(const Napi::CallbackInfo& info) {
-  std::string path = info[1].As<Napi::String>().Utf8Value();
+  std::string path = PathArg(info[1]);
   return Ret(info.Env(), syscall(SYS_faccessat2, I32(info[0]), path.c_str(), I32(info[2]), I32(info[3])));
 }
 // ioctlTermios(fd, buf, off): TCGETS into a struct termios (60 bytes, kernel layout).

@@ -1,6 +1,8 @@
 // The typed surface of the native addon (native/). One method per host call or
 // ioctl; failing host calls return -errno unless noted ("throws").
 export type Bytes = ArrayBuffer | ArrayBufferView;
+/** A host path: a string (sent as UTF-8) or its exact bytes (for names that are not UTF-8). */
+export type PathArg = string | Uint8Array;
 
 export interface KvmConstants { readonly [name: string]: number }
 
@@ -55,8 +57,8 @@ export interface FdWatch {
 }
 
 export interface Host {
-  openat2(dirfd: number, path: string, flags: number, mode: number, resolve: number): number;
-  openat(dirfd: number, path: string, flags: number, mode: number): number;
+  openat2(dirfd: number, path: PathArg, flags: number, mode: number, resolve: number): number;
+  openat(dirfd: number, path: PathArg, flags: number, mode: number): number;
   close(fd: number): number;
   read(fd: number, buf: Bytes, off: number, len: number): number;
   write(fd: number, buf: Bytes, off: number, len: number): number;
@@ -64,11 +66,11 @@ export interface Host {
   pwrite(fd: number, buf: Bytes, off: number, len: number, pos: number): number;
   lseek(fd: number, offset: number, whence: number): number;
   fstat(fd: number, buf: Bytes, off: number): number;              // raw struct stat
-  fstatat(dirfd: number, path: string, buf: Bytes, off: number, flags: number): number;
-  statx(dirfd: number, path: string, flags: number, mask: number, buf: Bytes, off: number): number;
+  fstatat(dirfd: number, path: PathArg, buf: Bytes, off: number, flags: number): number;
+  statx(dirfd: number, path: PathArg, flags: number, mask: number, buf: Bytes, off: number): number;
   getdents64(fd: number, buf: Bytes, off: number, len: number): number;
-  readlinkat(dirfd: number, path: string, buf: Bytes, off: number, len: number): number;
-  faccessat(dirfd: number, path: string, mode: number, flags: number): number;
+  readlinkat(dirfd: number, path: PathArg, buf: Bytes, off: number, len: number): number;
+  faccessat(dirfd: number, path: PathArg, mode: number, flags: number): number;
   ioctlTcgets(fd: number, buf: Bytes, off: number): number;
   ioctlWinsize(fd: number, buf: Bytes, off: number): number;
   fcntl(fd: number, cmd: number, arg: number): number;
