@@ -171,6 +171,7 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
       InstanceMethod("setFpu", &Vcpu::SetFpu),
       InstanceMethod("armTick", &Vcpu::ArmTick),
       InstanceMethod("close", &Vcpu::Close),
+      InstanceAccessor("fd", &Vcpu::Fd, nullptr),
     });
   }
   // new Vcpu(vm, id, tickSignal)
@@ -293,6 +294,7 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
     return info.Env().Undefined();
   }
   Napi::Value Close(const Napi::CallbackInfo& info) { Release(); return info.Env().Undefined(); }
+  Napi::Value Fd(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), fd_); }
 
   int fd_ = -1;
   kvm_run* run_ = nullptr;

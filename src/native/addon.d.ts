@@ -24,6 +24,7 @@ export interface KvmVm {
   close(): void;
 }
 export interface KvmVcpu {
+  readonly fd: number;
   runArea(): ArrayBuffer;                       // kvm_run, shared with KVM
   run(): number;                                // 0 or -errno (-EINTR: host signal)
   getRegs(buf: Bytes): void;                    // throws
@@ -95,4 +96,8 @@ export interface Addon {
     constants: KvmConstants;
   };
   host: Host;
+  /** Benchmark-only: the KVM syscall round trip driven from C (bench/syscall's floor). */
+  bench: {
+    floorSyscallLoop(vcpuFd: number, runArea: ArrayBuffer, stackWords: Uint32Array, frameWord: number, iretRip: number, count: number, result: number): number;
+  };
 }

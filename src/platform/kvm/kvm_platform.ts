@@ -72,7 +72,9 @@ export class KvmPlatform implements Platform, StoreSink {
   private readonly initialFpu: Uint8Array;
   private readonly event = new PlatformEvent();
   private readonly statsOn: boolean;
-  private readonly counters = { exits: 0, syscalls: 0, faults: 0, interrupts: 0, queuedStores: 0, hostMs: 0, guestMs: 0 };
+  private readonly counters = { exits: 0, syscalls: 0, faults: 0, interrupts: 0, queuedStores: 0, outsideMs: 0, guestMs: 0 };
+  /** When the last KVM_RUN returned (for --stats: host time between exits). */
+  private lastExitAt = 0;
 
   constructor(opts: KvmOptions) {
     this.mem = opts.memory;
@@ -266,6 +268,7 @@ export class KvmPlatform implements Platform, StoreSink {
     this.freshTables.clear();
 
     const t0 = this.statsOn ? performance.now() : 0;
+    if (this.statsOn && this.lastExitAt > 0) this.counters.outsideMs += t0 - this.lastExitAt;
     let rc: number;
     for (;;) {
       rc = this.vcpu.run();
@@ -275,7 +278,7 @@ export class KvmPlatform implements Platform, StoreSink {
       // in ring 3 the task's state is all in sync regs and the kernel gets control.
       if ((this.run16[(this.sregsB + kc('SREGS_CS') + kc('SEG_SELECTOR')) / 2]! & 3) === 3) break;
     }
-    if (this.statsOn) { const t1 = performance.now(); this.counters.guestMs += t1 - t0; }
+    if (this.statsOn) { const t1 = performance.now(); this.counters.guestMs += t1 - t0; this.lastExitAt = t1; }
     this.queued = 0;
     this.counters.exits++;
     return this.decode(ctx, rc);

@@ -1,0 +1,82 @@
+// bench/syscall: getppid in a tight loop, natively, under tsvisor (kvm), under
+// runsc (ptrace platform) and the floor (the same guest path driven from C),
+// in one run; ns per call with ratios, and tsvisor's host time per exit.
+import { addon } from '../src/native';
+import { MemoryFile } from '../src/kernel/mm/memory_file';
+import { KvmPlatform } from '../src/platform/kvm/kvm_platform';
+import { Regs, RIP, RSP } from '../src/platform/regs';
+import { STUB_VA, STACK_TOP, PAGE } from '../src/platform/kvm/layout';
+import { IRET_OFF } from '../src/platform/kvm/stub';
+import { buildProgram, have, machine, run, summarize, table, TSVISOR } from './common';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const NATIVE_N = 2_000_000, GUEST_N = 20_000;
+
+function floorNs(n: number): number {
+  const mem = new MemoryFile(64 * 1024 * 1024);
+  const p = new KvmPlatform({ memory: mem });
+  const as = p.newAddressSpace();
+  const code = mem.alloc4K();
+  // mov eax, 110 ; syscall ; jmp -9   (getppid forever)
+  mem.bytes(code).set([0xb8, 110, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xf7], code % 2 ** 30);
+  as.map(0x400000, code, 4096, 5, false);
+  const stack = mem.alloc4K();
+  as.map(0x7fff0000, stack, 4096, 3, false);
+  const regs = new Regs();
+  regs.set(RIP, 0x400000); regs.set(RSP, 0x7fff0ff0);
+  const ctx = { regs, fpu: p.newFpuState(), as };
+  p.run(ctx); // first syscall through the TypeScript path: sets up CR3, the frame address
+  regs.set(0, 1);
+  p.run(ctx);
+  const internals = p as unknown as { vcpu: { fd: number; runArea(): ArrayBuffer }; stackW: Uint32Array; stackBaseW: number };
+  const frameWord = internals.stackBaseW + (PAGE - 40) / 4;
+  const ns = addon.bench.floorSyscallLoop(internals.vcpu.fd, internals.vcpu.runArea(), internals.stackW, frameWord,
+    STUB_VA + IRET_OFF, n, 1);
+  p.close();
+  mem.close();
+  if (ns < 0) throw new Error(`floor loop failed: errno ${-ns}`);
+  void STACK_TOP;
+  return ns;
+}
+
+function main(): void {
+  const prog = buildProgram('getppid');
+  const results: Record<string, number[]> = { native: [], floor: [], tsvisor: [], runsc: [] };
+  const hostPerExit: number[] = [];
+  const hasRunsc = have('runsc');
+  for (let i = 0; i < RUNS; i++) {
+    results.native!.push(Number(run(prog, [String(NATIVE_N)]).stdout));
+    results.floor!.push(floorNs(GUEST_N));
+    const t = run('node', [TSVISOR, '--platform=kvm', 'run', '--stats', prog, String(GUEST_N)]);
+    if (t.status !== 0) throw new Error(`tsvisor failed: ${t.stderr}`);
+    results.tsvisor!.push(Number(t.stdout));
+    const m = /stats (\{.*\})/.exec(t.stderr);
+    if (m) {
+      const s = JSON.parse(m[1]!) as { exits: number; outsideMs: number };
+      hostPerExit.push((s.outsideMs * 1e6) / s.exits);
+    }
+    if (hasRunsc) {
+      const r = run('runsc', ['--network=none', '--platform=ptrace', 'do', prog, String(GUEST_N)]);
+      if (r.status === 0) results.runsc!.push(Number(r.stdout));
+    }
+  }
+  const native = summarize(results.native!).median;
+  const rows: string[][] = [];
+  for (const [name, xs] of Object.entries(results)) {
+    if (!xs.length) { rows.push([name, 'not measured', '', '']); continue; }
+    const s = summarize(xs);
+    rows.push([name, (s.median / 1000).toFixed(2), `${(s.min / 1000).toFixed(2)}..${(s.max / 1000).toFixed(2)}`, (s.median / native).toFixed(1) + 'x']);
+  }
+  const ts = summarize(results.tsvisor!).median, fl = summarize(results.floor!).median;
+  console.log(`bench/syscall: getppid, ${RUNS} runs each (median; spread min..max)`);
+  console.log(`machine: ${machine()}`);
+  console.log(table(['', 'µs per call', 'spread', 'vs native'], rows));
+  console.log(`TypeScript's share: tsvisor - floor = ${((ts - fl) / 1000).toFixed(2)} µs per syscall`);
+  if (hostPerExit.length) {
+    const h = summarize(hostPerExit);
+    console.log(`tsvisor's own count of host time outside KVM_RUN per exit: ${(h.median / 1000).toFixed(2)} µs (${(h.min / 1000).toFixed(2)}..${(h.max / 1000).toFixed(2)})`);
+  }
+  if (results.runsc!.length) console.log(`tsvisor vs runsc (ptrace): ${(summarize(results.runsc!).median / ts).toFixed(2)}x faster`);
+}
+
+main();

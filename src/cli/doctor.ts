@@ -1,0 +1,45 @@
+// `tsvisor doctor`: what this host offers each platform, in plain words.
+import * as fs from 'fs';
+import { addon, kc } from '../native';
+import { cpuVirtFlags } from '../platform/kvm/host_kind';
+import { MemoryFile } from '../kernel/mm/memory_file';
+
+export function doctor(out: (line: string) => void): number {
+  let ok = true;
+  out(`tsvisor doctor`);
+  if (!fs.existsSync('/dev/kvm')) {
+    out('kvm: unavailable (no /dev/kvm)');
+    ok = false;
+  } else {
+    try {
+      const kvm = new addon.kvm.Kvm();
+      const version = kvm.apiVersion();
+      const caps: [string, string][] = [
+        ['USER_MEMORY', 'CAP_USER_MEMORY'], ['SYNC_REGS', 'CAP_SYNC_REGS'], ['IMMEDIATE_EXIT', 'CAP_IMMEDIATE_EXIT'],
+        ['XSAVE', 'CAP_XSAVE'], ['XCRS', 'CAP_XCRS'], ['EXT_CPUID', 'CAP_EXT_CPUID'],
+      ];
+      const found = caps.map(([n, c]) => `${n}=${kvm.checkExtension(kc(c))}`);
+      // Host kind: PVM answers its identification MSR on a vCPU.
+      const mem = new MemoryFile(2 * 1024 * 1024);
+      const vm = new addon.kvm.Vm(kvm);
+      const vcpu = new addon.kvm.Vcpu(vm, 0, 0);
+      const msr = new Uint32Array(2);
+      const pvm = vcpu.getMsr(0x4b564d11, msr) === 1 && msr[0] === 0x4d5650;
+      vcpu.close(); vm.close(); mem.close(); kvm.close();
+      const f = cpuVirtFlags();
+      const kind = pvm ? 'PVM' : f.vmx ? 'VMX' : f.svm ? 'SVM' : 'unknown';
+      out(`kvm: available (${kind}), API version ${version}`);
+      out(`  capabilities: ${found.join(' ')}`);
+      out(`  host looks nested: ${pvm || !(f.vmx || f.svm) ? 'yes (no vmx/svm flag in /proc/cpuinfo' + (pvm ? ', PVM hypervisor)' : ')') : 'no'}`);
+      if (!pvm) out('  note: the VMX/SVM path is unverified until it runs on such a host; tsvisor is developed on PVM.');
+      else out('  note: VMX/SVM (bare-metal) hosts use the same guest set-up but that path is unverified until someone runs it there.');
+    } catch (e) {
+      out(`kvm: unavailable (${e instanceof Error ? e.message : String(e)})`);
+      ok = false;
+    }
+  }
+  out('ptrace: not implemented yet (trap platforms issue)');
+  out('systrap: not implemented yet (trap platforms issue)');
+  out(`auto would pick: ${ok ? 'kvm' : 'none'}`);
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,47 @@
+// The tsvisor command line (commander): run, doctor. Parsing and wiring only.
+import { Command, Option } from 'commander';
+import { runCommand } from './run';
+import { doctor } from './doctor';
+
+function parseSize(v: string): number {
+  const m = /^(\d+)([kKmMgG]?)(i?[bB])?$/.exec(v.trim());
+  if (!m) throw new Error(`invalid size: ${v}`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const n = Number(m[1]) * mult;
+  return Math.ceil(n / (2 * 1024 * 1024)) * 2 * 1024 * 1024;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  let status = 0;
+  program
+    .name('tsvisor')
+    .description('A container sandbox: Linux programs run natively, their syscalls go to a kernel written in TypeScript.')
+    .addOption(new Option('--platform <name>', 'where the application runs').choices(['kvm', 'ptrace', 'systrap', 'auto']).default('auto'))
+    .enablePositionalOptions()
+    .showHelpAfterError();
+
+  program.command('run')
+    .description('run PROGRAM in a new sandbox')
+    .passThroughOptions()
+    .option('--root <dir>', 'the sandbox root directory (read-only underneath)', '/')
+    .option('--strace', 'print each syscall on stderr, as strace does', false)
+    .option('--debug', 'print kernel diagnostics (unsupported syscalls) on stderr', false)
+    .option('--stats', 'print platform counters (exits, time in the guest) at exit', false)
+    .option('--memory <size>', 'the sandbox memory cap (e.g. 2g)', '2g')
+    .argument('<program>', 'path of the program inside the root')
+    .argument('[args...]', 'its arguments')
+    .action(async (prog: string, args: string[], opts: { root: string; strace: boolean; debug: boolean; stats: boolean; memory: string }) => {
+      status = await runCommand(prog, args, {
+        platform: program.opts().platform as string, root: opts.root, strace: opts.strace, debug: opts.debug,
+        stats: opts.stats, memory: parseSize(opts.memory),
+      });
+    });
+
+  program.command('doctor')
+    .description('report which platforms this host supports')
+    .action(() => { status = doctor((l) => process.stdout.write(l + '\n')); });
+
+  await program.parseAsync(argv);
+  return status;
+}

@@ -1,0 +1,78 @@
+// `tsvisor run`: one program in a new sandbox, stdio passed through, exit status like a shell's.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { MemoryFile } from '../kernel/mm/memory_file';
+import { Kernel } from '../kernel/kernel';
+import { Vfs } from '../kernel/vfs/vfs';
+import { Strace } from '../kernel/strace';
+import { errnoMessage, ENOENT, EACCES, ENOEXEC } from '../kernel/errno';
+import { shellDeathMessage } from '../kernel/signals';
+import { KvmPlatform } from '../platform/kvm/kvm_platform';
+import type { Platform } from '../platform/platform';
+import { cpuFacts } from './cpu';
+
+export interface RunOptions {
+  platform: string;
+  root: string;
+  strace: boolean;
+  debug: boolean;
+  stats: boolean;
+  memory: number;
+}
+
+const err = (s: string) => { try { fs.writeSync(2, s); } catch { /* stderr closed */ } };
+
+/** The host environment exactly as tsvisor received it (order and bytes kept). */
+function hostEnvironment(): string[] {
+  try {
+    const raw = fs.readFileSync('/proc/self/environ', 'latin1');
+    return raw.split('\0').filter((s) => s.length > 0);
+  } catch {
+    return Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+  }
+}
+
+function makePlatform(name: string, mem: MemoryFile, stats: boolean): Platform {
+  if (name === 'kvm' || name === 'auto') return new KvmPlatform({ memory: mem, stats });
+  throw new Error(`platform ${name} is not implemented yet (available: kvm)`);
+}
+
+export async function runCommand(program: string, args: string[], o: RunOptions): Promise<number> {
+  const root = path.resolve(o.root);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    err(`tsvisor: --root ${o.root}: not a directory\n`);
+    return 125;
+  }
+  let mem: MemoryFile, platform: Platform;
+  try {
+    mem = new MemoryFile(o.memory);
+    platform = makePlatform(o.platform, mem, o.stats);
+  } catch (e) {
+    err(`tsvisor: cannot start the ${o.platform} platform: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 125;
+  }
+  const kernel = new Kernel({
+    platform, mem, vfs: new Vfs({ rootDir: root }), cpu: cpuFacts(), hostname: os.hostname(),
+    strace: o.strace ? new Strace((line) => err(line + '\n')) : undefined,
+    debug: o.debug ? (m) => err(`tsvisor: ${m}\n`) : undefined,
+    fatal: (m) => err(m + '\n'),
+  });
+  const tid = kernel.spawnInit(program, [program, ...args], hostEnvironment(), [0, 1, 2]);
+  if (tid < 0) {
+    err(`tsvisor: ${program}: ${errnoMessage(-tid)}\n`);
+    return -tid === ENOENT ? 127 : -tid === EACCES || -tid === ENOEXEC ? 126 : 125;
+  }
+  const exit = await kernel.run();
+  if (o.stats) {
+    const s = platform.stats();
+    err(`tsvisor: stats ${JSON.stringify(s)}\n`);
+  }
+  kernel.timers.close();
+  platform.close();
+  if (exit.signal) {
+    const msg = shellDeathMessage(exit.signal);
+    if (msg) err(msg + '\n');
+  }
+  return exit.status;
+}

@@ -1,0 +1,216 @@
+// The ELF loader: maps a program (and its interpreter) into a fresh address
+// space and builds the initial stack: argc, argv, envp, auxv (System V ABI).
+import { E2BIG, EACCES, EFAULT, ENOEXEC, ENOMEM } from './errno';
+import { parseElfHeader, parseProgramHeaders, ET_DYN, PF_R, PF_W, PF_X, PHDR_SIZE, PT_INTERP, PT_LOAD, PT_PHDR, type ProgramHeader } from './elf';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../platform/platform';
+import { MAP_PRIVATE, MAP_ANONYMOUS, MAP_GROWSDOWN } from './mm/vma';
+import { TASK_SIZE, type MM } from './mm/mm';
+import { PAGE_SIZE } from './mm/memory_file';
+import type { FileDescription } from './vfs/file';
+import { release } from './vfs/fd_table';
+import type { Task } from './task';
+
+export interface ExecFile { file: FileDescription; path: string }
+
+/** Where a non-PIE-aware kernel puts ET_DYN programs without ASLR (Linux's ELF_ET_DYN_BASE). */
+export const ELF_ET_DYN_BASE = 0x555555554000;
+export const STACK_TOP = TASK_SIZE;
+export const STACK_SIZE = 8 * 1024 * 1024;
+/** Gap between the stack and the mmap area (Linux keeps at least 128 MiB). */
+const MMAP_GAP = 128 * 1024 * 1024 + STACK_SIZE;
+/** Linux limits argv+envp strings to a quarter of the stack limit. */
+export const ARG_MAX = STACK_SIZE / 4;
+const MAX_ARG_STRLEN = 32 * PAGE_SIZE;
+
+export const AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
+  AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
+  AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33,
+  AT_MINSIGSTKSZ = 51;
+
+export interface LoadResult { entry: number; sp: number }
+
+/** CPU facts the auxv reports (ring-3 CPUID; the loader does not probe the CPU itself). */
+export interface CpuFacts { hwcap: number; hwcap2: number; minSigStkSz: number }
+
+export interface LoadOptions {
+  argv: Uint8Array[];
+  envp: Uint8Array[];
+  cpu: CpuFacts;
+  uid: number; euid: number; gid: number; egid: number;
+  random: (buf: Uint8Array) => void;
+  openInterp: (path: string) => ExecFile | number;
+  vdsoBase: number;
+}
+
+function readExact(t: Task, f: FileDescription, buf: Uint8Array, pos: number): number {
+  let done = 0;
+  while (done < buf.length) {
+    const n = f.read(t, buf, done, buf.length - done, pos + done);
+    if (n < 0) return n;
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
+interface Mapped { bias: number; phdrs: ProgramHeader[]; entry: number; phdrAddr: number; phnum: number; end: number; interp: string | null }
+
+function pageDown(a: number): number { return a - (a % PAGE_SIZE); }
+function pageUp(a: number): number { return Math.ceil(a / PAGE_SIZE) * PAGE_SIZE; }
+
+function protOf(flags: number): number {
+  return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
+}
+
+/** Maps one ELF image; isInterp picks its base from the mmap area. */
+function mapImage(t: Task, mm: MM, exe: ExecFile, isInterp: boolean): Mapped | number {
+  const head = new Uint8Array(64);
+  let r = readExact(t, exe.file, head, 0);
+  if (r < 0) return r;
+  const h = parseElfHeader(head.subarray(0, r));
+  if (typeof h === 'number') return h;
+  const ph = new Uint8Array(h.phnum * PHDR_SIZE);
+  r = readExact(t, exe.file, ph, h.phoff);
+  if (r < 0) return r;
+  if (r !== ph.length) return -ENOEXEC;
+  const phdrs = parseProgramHeaders(ph, h.phnum);
+  const loads = phdrs.filter((p) => p.type === PT_LOAD);
+  if (loads.length === 0) return -ENOEXEC;
+  let interp: string | null = null;
+  const ip = phdrs.find((p) => p.type === PT_INTERP);
+  if (ip && !isInterp) {
+    if (ip.filesz < 2 || ip.filesz > 4096) return -ENOEXEC;
+    const b = new Uint8Array(ip.filesz);
+    if (readExact(t, exe.file, b, ip.offset) !== ip.filesz) return -ENOEXEC;
+    interp = Buffer.from(b.subarray(0, b.indexOf(0) < 0 ? b.length : b.indexOf(0))).toString('latin1');
+  }
+  const lo = pageDown(Math.min(...loads.map((p) => p.vaddr)));
+  const hi = pageUp(Math.max(...loads.map((p) => p.vaddr + p.memsz)));
+  if (hi <= lo || hi - lo > TASK_SIZE / 2) return -ENOEXEC;
+  let bias = 0;
+  if (h.type === ET_DYN) {
+    if (isInterp || interp !== null) {
+      const at = mm.findFree(hi - lo, isInterp ? 0 : ELF_ET_DYN_BASE);
+      if (at < 0) return -ENOMEM;
+      bias = at - lo;
+    } else bias = ELF_ET_DYN_BASE - lo;
+  }
+  const mappable = exe.file.mappable();
+  if (mappable === null) return -EACCES;
+  for (const p of loads) {
+    if (p.filesz > p.memsz || (p.vaddr % PAGE_SIZE) !== (p.offset % PAGE_SIZE)) return -ENOEXEC;
+    const prot = protOf(p.flags);
+    const start = pageDown(p.vaddr + bias);
+    const fileEnd = p.vaddr + bias + p.filesz;
+    const memEnd = pageUp(p.vaddr + bias + p.memsz);
+    if (p.filesz > 0) {
+      const len = pageUp(fileEnd) - start;
+      const needZero = p.memsz > p.filesz && fileEnd % PAGE_SIZE !== 0;
+      const a = mm.map(start, len, needZero ? prot | PROT_WRITE : prot, MAP_PRIVATE, true, mappable, pageDown(p.offset), exe.path);
+      if (a < 0) return a;
+      if (needZero) {
+        // The file's bytes past p_filesz in the last page belong to .bss: zero them.
+        const z = new Uint8Array(PAGE_SIZE - (fileEnd % PAGE_SIZE));
+        if (mm.copyOut(fileEnd, z, 0, z.length) < 0) return -EFAULT;
+        if (!(prot & PROT_WRITE)) mm.protect(start, len, prot);
+      }
+    }
+    const anonStart = p.filesz > 0 ? pageUp(fileEnd) : start;
+    if (memEnd > anonStart) {
+      const a = mm.map(anonStart, memEnd - anonStart, prot, MAP_PRIVATE | MAP_ANONYMOUS, true, null, 0, '');
+      if (a < 0) return a;
+    }
+  }
+  let phdrAddr = 0;
+  const pp = phdrs.find((p) => p.type === PT_PHDR);
+  if (pp) phdrAddr = pp.vaddr + bias;
+  else {
+    const holder = loads.find((p) => h.phoff >= p.offset && h.phoff + ph.length <= p.offset + p.filesz);
+    if (holder) phdrAddr = holder.vaddr + (h.phoff - holder.offset) + bias;
+  }
+  return { bias, phdrs, entry: h.entry + bias, phdrAddr, phnum: h.phnum, end: hi + bias, interp };
+}
+
+/** Loads exe into mm (which must be empty) and builds the initial stack. Returns entry and sp, or -errno. */
+export function loadProgram(t: Task, mm: MM, exe: ExecFile, o: LoadOptions): LoadResult | number {
+  let total = 0;
+  for (const s of o.argv) { if (s.length + 1 > MAX_ARG_STRLEN) return -E2BIG; total += s.length + 1 + 8; }
+  for (const s of o.envp) { if (s.length + 1 > MAX_ARG_STRLEN) return -E2BIG; total += s.length + 1 + 8; }
+  if (total > ARG_MAX) return -E2BIG;
+
+  mm.stackTop = STACK_TOP;
+  mm.mmapBase = STACK_TOP - MMAP_GAP;
+  const main = mapImage(t, mm, exe, false);
+  if (typeof main === 'number') return main;
+  let entry = main.entry, base = 0;
+  if (main.interp !== null) {
+    const ie = o.openInterp(main.interp);
+    if (typeof ie === 'number') return ie;
+    const interp = mapImage(t, mm, ie, true);
+    release(ie.file);
+    if (typeof interp === 'number') return interp;
+    entry = interp.entry;
+    base = interp.bias;
+  }
+  // The heap starts right after the program's highest segment.
+  mm.brkStart = mm.brk = pageUp(main.end);
+  mm.exePath = exe.path;
+  const stackLow = STACK_TOP - STACK_SIZE;
+  const s = mm.map(stackLow, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, true, null, 0, '[stack]');
+  if (s < 0) return s;
+
+  // Strings at the top: execfn, then envp and argv strings; then AT_RANDOM and the platform.
+  let sp = STACK_TOP - 8;
+  const put = (bytes: Uint8Array): number => {
+    sp -= bytes.length + 1;
+    const buf = new Uint8Array(bytes.length + 1);
+    buf.set(bytes);
+    return mm.copyOut(sp, buf, 0, buf.length) < 0 ? -1 : sp;
+  };
+  const execfn = put(Buffer.from(exe.path, 'latin1'));
+  const envAddrs: number[] = [];
+  for (let i = o.envp.length - 1; i >= 0; i--) envAddrs.unshift(put(o.envp[i]!));
+  mm.envStart = sp;
+  mm.envEnd = envAddrs.length ? execfn : sp;
+  const argAddrs: number[] = [];
+  for (let i = o.argv.length - 1; i >= 0; i--) argAddrs.unshift(put(o.argv[i]!));
+  mm.argStart = sp;
+  mm.argEnd = envAddrs[0] ?? execfn;
+  const platform = put(Buffer.from('x86_64'));
+  sp -= 16;
+  sp -= sp % 16;
+  const random = sp;
+  const rnd = new Uint8Array(16);
+  o.random(rnd);
+  if (mm.copyOut(random, rnd, 0, 16) < 0) return -EFAULT;
+
+  const auxv: [number, number][] = [
+    [AT_HWCAP, o.cpu.hwcap], [AT_PAGESZ, PAGE_SIZE], [AT_CLKTCK, 100],
+    [AT_PHDR, main.phdrAddr], [AT_PHENT, PHDR_SIZE], [AT_PHNUM, main.phnum], [AT_BASE, base],
+    [AT_FLAGS, 0], [AT_ENTRY, main.entry], [AT_UID, o.uid], [AT_EUID, o.euid], [AT_GID, o.gid],
+    [AT_EGID, o.egid], [AT_SECURE, 0], [AT_RANDOM, random], [AT_HWCAP2, o.cpu.hwcap2],
+    [AT_EXECFN, execfn], [AT_PLATFORM, platform], [AT_MINSIGSTKSZ, o.cpu.minSigStkSz],
+  ];
+  if (o.vdsoBase !== 0) auxv.unshift([AT_SYSINFO_EHDR, o.vdsoBase]);
+  auxv.push([AT_NULL, 0]);
+  const words = 1 + argAddrs.length + 1 + envAddrs.length + 1 + 2 * auxv.length;
+  sp -= words * 8;
+  sp -= sp % 16; // rsp % 16 == 0 at the entry point, pointing at argc
+  const vec = new Uint8Array(words * 8);
+  const dv = new DataView(vec.buffer);
+  let w = 0;
+  const word = (v: number) => {
+    dv.setUint32(w * 8, v % 4294967296, true);
+    dv.setUint32(w * 8 + 4, Math.floor(v / 4294967296), true);
+    w++;
+  };
+  word(argAddrs.length);
+  for (const a of argAddrs) word(a);
+  word(0);
+  for (const a of envAddrs) word(a);
+  word(0);
+  for (const [k, v] of auxv) { word(k); word(v); }
+  if (mm.copyOut(sp, vec, 0, vec.length) < 0) return -EFAULT;
+  if ([execfn, platform, ...argAddrs, ...envAddrs].some((a) => a < 0)) return -EFAULT;
+  return { entry, sp };
+}

@@ -1,0 +1,394 @@
+// An address space as the kernel sees it: the areas (Vma), the frames present
+// (the authoritative page map; the platform's mappings are a cache of it), brk,
+// and every kernel access to guest memory (translate, copyIn, copyOut).
+import { EFAULT, EINVAL, ENOMEM, EEXIST } from '../errno';
+import { byteIndex, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from '../../platform/platform';
+import { HUGE_SIZE, PAGE_SIZE, type MemoryFile } from './memory_file';
+import { MAP_FIXED_NOREPLACE, MAP_PRIVATE, Vma, type Mappable } from './vma';
+
+const PAGES_PER_BLOCK = 512;
+export const TASK_SIZE = 0x7ffffffff000;
+/** Lowest address mmap hands out without a hint (vm.mmap_min_addr is 64 KiB). */
+export const MMAP_MIN_ADDR = 0x10000;
+
+/** Why a fault could not be resolved. */
+export const FAULT_OK = 0, FAULT_SEGV_MAPERR = 1, FAULT_SEGV_ACCERR = 2, FAULT_OOM = 3, FAULT_SIGBUS = 4;
+
+export class MM {
+  readonly vmas: Vma[] = [];
+  /** Per 2 MiB block: frame address + 1 of each page (0 = not present). */
+  private readonly blocks = new Map<number, Float64Array>();
+  brkStart = 0;
+  brk = 0;
+  /** Top of the area mmap searches downward from. */
+  mmapBase = 0;
+  stackTop = 0;
+  /** Set by exec: argv/envp bounds and the executable, for /proc/self. */
+  argStart = 0; argEnd = 0; envStart = 0; envEnd = 0;
+  exePath = '';
+  private lastVma: Vma | null = null;
+  /** Segments of the last translate(): window, byte offset, length. No allocation once warm. */
+  segBuf: Uint8Array[] = [];
+  segOff: number[] = [];
+  segLen: number[] = [];
+  segCount = 0;
+  /** Result of the last fault for signal delivery. */
+  lastFault = FAULT_OK;
+
+  constructor(readonly mem: MemoryFile, readonly as: AddressSpace) {}
+
+  // ---- areas
+
+  find(addr: number): Vma | null {
+    const l = this.lastVma;
+    if (l !== null && addr >= l.start && addr < l.end) return l;
+    const v = this.vmas;
+    let lo = 0, hi = v.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = v[mid]!;
+      if (addr < m.start) hi = mid - 1;
+      else if (addr >= m.end) lo = mid + 1;
+      else { this.lastVma = m; return m; }
+    }
+    return null;
+  }
+
+  /** Index of the first area ending above addr. */
+  private firstAbove(addr: number): number {
+    const v = this.vmas;
+    let lo = 0, hi = v.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (v[mid]!.end <= addr) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  overlaps(start: number, end: number): boolean {
+    const i = this.firstAbove(start);
+    const v = this.vmas[i];
+    return v !== undefined && v.start < end;
+  }
+
+  /** Inserts an area over a range known to be free, merging with equal neighbours. */
+  insert(vma: Vma): void {
+    const i = this.firstAbove(vma.start);
+    this.vmas.splice(i, 0, vma);
+    this.mergeAround(i);
+    this.lastVma = null;
+  }
+
+  private mergeAround(i: number): void {
+    const v = this.vmas;
+    if (i + 1 < v.length && v[i]!.continuedBy(v[i + 1]!)) { v[i]!.end = v[i + 1]!.end; v.splice(i + 1, 1); }
+    if (i > 0 && v[i - 1]!.continuedBy(v[i]!)) { v[i - 1]!.end = v[i]!.end; v.splice(i, 1); }
+  }
+
+  /** Splits areas so that start and end are area boundaries. */
+  private splitAt(addr: number): void {
+    const vma = this.find(addr);
+    if (vma === null || vma.start === addr) return;
+    const i = this.vmas.indexOf(vma);
+    const tail = vma.slice(addr, vma.end);
+    vma.end = addr;
+    this.vmas.splice(i + 1, 0, tail);
+    this.lastVma = null;
+  }
+
+  /** A free range of len bytes: the hint when it fits, else the highest gap below mmapBase. */
+  findFree(len: number, hint: number): number {
+    if (hint !== 0) {
+      const h = Math.ceil(hint / PAGE_SIZE) * PAGE_SIZE;
+      if (h >= MMAP_MIN_ADDR && h + len <= TASK_SIZE && !this.overlaps(h, h + len)) return h;
+    }
+    let top = this.mmapBase;
+    for (let i = this.firstAbove(top) - 1; i >= -1; i--) {
+      const below = i >= 0 ? this.vmas[i]!.end : MMAP_MIN_ADDR;
+      if (i >= 0 && this.vmas[i]!.start >= top) continue;
+      if (top - below >= len && top - len >= MMAP_MIN_ADDR) return top - len;
+      if (i >= 0) top = Math.min(top, this.vmas[i]!.start);
+    }
+    return -ENOMEM;
+  }
+
+  /** Creates a mapping (mmap's worker). Returns the address or -errno. */
+  map(addr: number, len: number, prot: number, flags: number, fixed: boolean, file: Mappable | null,
+      fileOffset: number, name: string): number {
+    if (len <= 0 || len > TASK_SIZE) return -ENOMEM;
+    len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
+    let start: number;
+    if (fixed) {
+      if (addr % PAGE_SIZE !== 0) return -EINVAL;
+      if (addr + len > TASK_SIZE || addr < MMAP_MIN_ADDR) return -ENOMEM;
+      if (flags & MAP_FIXED_NOREPLACE) { if (this.overlaps(addr, addr + len)) return -EEXIST; }
+      else this.unmap(addr, len);
+      start = addr;
+    } else {
+      start = this.findFree(len, addr);
+      if (start < 0) return start;
+    }
+    this.insert(new Vma(start, start + len, prot, flags & ~MAP_FIXED_NOREPLACE, file, fileOffset, name));
+    return start;
+  }
+
+  /** munmap's worker: removes areas and frees their pages. */
+  unmap(addr: number, len: number): void {
+    const end = addr + len;
+    if (!this.overlaps(addr, end)) return;
+    this.splitAt(addr);
+    this.splitAt(end);
+    const i = this.firstAbove(addr);
+    let j = i;
+    while (j < this.vmas.length && this.vmas[j]!.start < end) j++;
+    this.vmas.splice(i, j - i);
+    this.lastVma = null;
+    this.dropPages(addr, end);
+    this.as.unmap(addr, len);
+  }
+
+  /** mprotect's worker; -ENOMEM when part of the range is not mapped. */
+  protect(addr: number, len: number, prot: number): number {
+    const end = addr + len;
+    for (let a = addr; a < end;) {
+      const v = this.find(a);
+      if (v === null) return -ENOMEM;
+      a = v.end;
+    }
+    this.splitAt(addr);
+    this.splitAt(end);
+    for (let i = this.firstAbove(addr); i < this.vmas.length && this.vmas[i]!.start < end; i++) this.vmas[i]!.prot = prot;
+    for (let i = this.vmas.length - 1; i >= 0; i--) if (i < this.vmas.length) this.mergeAround(i);
+    this.lastVma = null;
+    // Pages that must stay read-only (shared after fork) are fixed up on the next write fault.
+    this.as.protect(addr, len, this.protWithoutCow(prot));
+    return 0;
+  }
+
+  private protWithoutCow(prot: number): number {
+    // A present private page may be shared (refs > 1): map it without write; the fault breaks COW.
+    return prot;
+  }
+
+  /** Frees present pages in [start, end) (munmap, MADV_DONTNEED); the platform unmaps separately. */
+  dropPages(start: number, end: number): void {
+    for (let a = start; a < end;) {
+      const key = Math.floor(a / HUGE_SIZE);
+      const blockEnd = Math.min(end, (key + 1) * HUGE_SIZE);
+      const b = this.blocks.get(key);
+      if (b === undefined) { a = blockEnd; continue; }
+      for (; a < blockEnd; a += PAGE_SIZE) {
+        const i = Math.floor(a / PAGE_SIZE) % PAGES_PER_BLOCK;
+        const f = b[i]!;
+        if (f !== 0) { this.mem.decRef(f - 1); b[i] = 0; }
+      }
+    }
+  }
+
+  // ---- faults
+
+  /** Resolves a fault at addr; returns FAULT_OK or why not (SIGSEGV / OOM). */
+  fault(addr: number, write: boolean, exec: boolean): number {
+    const vma = this.find(addr);
+    if (vma === null) return FAULT_SEGV_MAPERR;
+    if (write ? !(vma.prot & PROT_WRITE) : exec ? !(vma.prot & PROT_EXEC) : !(vma.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
+      return FAULT_SEGV_ACCERR;
+    }
+    const key = Math.floor(addr / HUGE_SIZE);
+    let b = this.blocks.get(key);
+    const page = Math.floor(addr / PAGE_SIZE) % PAGES_PER_BLOCK;
+    if (b !== undefined && b[page] !== 0) {
+      // Present in our map: the platform lost it (protect) or it is copy-on-write.
+      const pa = b[page]! - 1;
+      const va = addr - (addr % PAGE_SIZE);
+      if (write && vma.private && this.mem.refs[pa / PAGE_SIZE]! > 1) return this.breakCow(b, page, va, vma);
+      this.as.map(va, pa, PAGE_SIZE, vma.prot, false);
+      return FAULT_OK;
+    }
+    if (b === undefined) { b = new Float64Array(PAGES_PER_BLOCK); this.blocks.set(key, b); }
+    return this.populate(vma, key, b);
+  }
+
+  /** Fills the missing pages of block `key` that vma covers (fault-around: one exit per 2 MiB). */
+  private populate(vma: Vma, key: number, b: Float64Array): number {
+    const blockStart = key * HUGE_SIZE;
+    const start = Math.max(vma.start, blockStart), end = Math.min(vma.end, blockStart + HUGE_SIZE);
+    if (vma.file === null && start === blockStart && end === blockStart + HUGE_SIZE && this.blockEmpty(b)) {
+      const pa = this.mem.alloc2M();
+      if (pa >= 0) {
+        for (let i = 0; i < PAGES_PER_BLOCK; i++) b[i] = pa + i * PAGE_SIZE + 1;
+        this.as.map(blockStart, pa, HUGE_SIZE, vma.prot, true);
+        return FAULT_OK;
+      }
+    }
+    // Runs of missing pages, each backed by frames mapped in one call where contiguous.
+    let runVa = -1, runPa = -1, runLen = 0;
+    const flush = () => { if (runLen > 0) this.as.map(runVa, runPa, runLen, vma.prot, false); runLen = 0; };
+    for (let va = start; va < end; va += PAGE_SIZE) {
+      const i = Math.floor(va / PAGE_SIZE) % PAGES_PER_BLOCK;
+      if (b[i] !== 0) { flush(); continue; }
+      const pa = this.mem.alloc4K();
+      if (pa < 0) { flush(); return FAULT_OOM; }
+      if (vma.file !== null) {
+        const r = vma.file.readForMap(this.mem.bytes(pa), byteIndex(pa), PAGE_SIZE, vma.fileOffset + (va - vma.start));
+        if (r < 0) { this.mem.decRef(pa); flush(); return FAULT_SIGBUS; }
+      }
+      b[i] = pa + 1;
+      if (runLen > 0 && runVa + runLen === va && runPa + runLen === pa) runLen += PAGE_SIZE;
+      else { flush(); runVa = va; runPa = pa; runLen = PAGE_SIZE; }
+    }
+    flush();
+    return FAULT_OK;
+  }
+
+  private blockEmpty(b: Float64Array): boolean {
+    for (let i = 0; i < PAGES_PER_BLOCK; i++) if (b[i] !== 0) return false;
+    return true;
+  }
+
+  private breakCow(b: Float64Array, page: number, va: number, vma: Vma): number {
+    const old = b[page]! - 1;
+    const pa = this.mem.alloc4K();
+    if (pa < 0) return FAULT_OOM;
+    const src = this.mem.bytes(old), dst = this.mem.bytes(pa);
+    dst.set(src.subarray(byteIndex(old), byteIndex(old) + PAGE_SIZE), byteIndex(pa));
+    this.mem.decRef(old);
+    b[page] = pa + 1;
+    this.as.map(va, pa, PAGE_SIZE, vma.prot, false);
+    return FAULT_OK;
+  }
+
+  // ---- kernel access to guest memory
+
+  /** The frame behind addr for a kernel access, faulting it in; -1 when the access is not allowed. */
+  private frameFor(addr: number, write: boolean): number {
+    const vma = this.find(addr);
+    if (vma === null) return -1;
+    if (write ? !(vma.prot & PROT_WRITE) : !(vma.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) return -1;
+    const b = this.blocks.get(Math.floor(addr / HUGE_SIZE));
+    const page = Math.floor(addr / PAGE_SIZE) % PAGES_PER_BLOCK;
+    let f = b === undefined ? 0 : b[page]!;
+    if (f === 0 || (write && vma.private && this.mem.refs[(f - 1) / PAGE_SIZE]! > 1)) {
+      if (this.fault(addr, write, false) !== FAULT_OK) return -1;
+      f = this.blocks.get(Math.floor(addr / HUGE_SIZE))![page]!;
+    }
+    return f - 1;
+  }
+
+  /** Resolves [addr, addr+len) into MemoryFile segments (segBuf/segOff/segLen); 0 or -EFAULT. */
+  translate(addr: number, len: number, write: boolean): number {
+    this.segCount = 0;
+    if (len === 0) return 0;
+    if (addr < 0 || len < 0 || addr + len > TASK_SIZE) return -EFAULT;
+    let n = 0, a = addr;
+    const end = addr + len;
+    while (a < end) {
+      const pa = this.frameFor(a, write);
+      if (pa < 0) { this.segCount = n; return -EFAULT; }
+      const inPage = a % PAGE_SIZE;
+      const chunk = Math.min(PAGE_SIZE - inPage, end - a);
+      const buf = this.mem.bytes(pa), off = byteIndex(pa) + inPage;
+      if (n > 0 && this.segBuf[n - 1] === buf && this.segOff[n - 1]! + this.segLen[n - 1]! === off) {
+        this.segLen[n - 1] = this.segLen[n - 1]! + chunk;
+      } else {
+        this.segBuf[n] = buf; this.segOff[n] = off; this.segLen[n] = chunk;
+        n++;
+      }
+      a += chunk;
+    }
+    this.segCount = n;
+    return 0;
+  }
+
+  /** Copies guest [addr, addr+len) into dst at dstOff; 0 or -EFAULT. */
+  copyIn(addr: number, dst: Uint8Array, dstOff: number, len: number): number {
+    const r = this.translate(addr, len, false);
+    if (r < 0) return r;
+    for (let i = 0; i < this.segCount; i++) {
+      const o = this.segOff[i]!;
+      dst.set(this.segBuf[i]!.subarray(o, o + this.segLen[i]!), dstOff);
+      dstOff += this.segLen[i]!;
+    }
+    return 0;
+  }
+
+  /** Copies src[srcOff, srcOff+len) to guest addr; 0 or -EFAULT. */
+  copyOut(addr: number, src: Uint8Array, srcOff: number, len: number): number {
+    const r = this.translate(addr, len, true);
+    if (r < 0) return r;
+    for (let i = 0; i < this.segCount; i++) {
+      const l = this.segLen[i]!;
+      this.segBuf[i]!.set(src.subarray(srcOff, srcOff + l), this.segOff[i]);
+      srcOff += l;
+    }
+    return 0;
+  }
+
+  /** Reads a NUL-terminated string of at most max bytes (without the NUL).
+   *  Returns the string, or -EFAULT, or -ENAMETOOLONG-style `tooLong` when no NUL within max. */
+  readCString(addr: number, max: number, tooLong: number): string | number {
+    const parts: string[] = [];
+    let a = addr, total = 0;
+    while (total < max) {
+      const pa = this.frameFor(a, false);
+      if (pa < 0) return -EFAULT;
+      const inPage = a % PAGE_SIZE;
+      const n = Math.min(PAGE_SIZE - inPage, max - total);
+      const buf = this.mem.bytes(pa), off = byteIndex(pa) + inPage;
+      const z = buf.subarray(off, off + n).indexOf(0);
+      if (z >= 0) {
+        parts.push(Buffer.from(buf.buffer, buf.byteOffset + off, z).toString('latin1'));
+        return parts.length === 1 ? parts[0]! : parts.join('');
+      }
+      parts.push(Buffer.from(buf.buffer, buf.byteOffset + off, n).toString('latin1'));
+      a += n; total += n;
+    }
+    return -tooLong;
+  }
+
+  /** Like readCString but as raw bytes (argv/envp for exec). */
+  readCBytes(addr: number, max: number, tooLong: number): Uint8Array | number {
+    const s = this.readCString(addr, max, tooLong);
+    return typeof s === 'number' ? s : Buffer.from(s, 'latin1');
+  }
+
+  // Small scalar accessors, through translate.
+  private readonly tmp = new Uint8Array(8);
+  private readonly tmpDv = new DataView(this.tmp.buffer);
+  readU64(addr: number): number {
+    if (this.copyIn(addr, this.tmp, 0, 8) < 0) return -EFAULT;
+    return this.tmpDv.getUint32(0, true) + this.tmpDv.getUint32(4, true) * 4294967296;
+  }
+  readU32(addr: number): number {
+    if (this.copyIn(addr, this.tmp, 0, 4) < 0) return -EFAULT;
+    return this.tmpDv.getUint32(0, true);
+  }
+  writeU32(addr: number, v: number): number {
+    this.tmpDv.setUint32(0, v >>> 0, true);
+    return this.copyOut(addr, this.tmp, 0, 4);
+  }
+  writeU64(addr: number, v: number): number {
+    const hi = Math.floor(v / 4294967296);
+    this.tmpDv.setUint32(0, (v - hi * 4294967296) >>> 0, true);
+    this.tmpDv.setUint32(4, hi >>> 0, true);
+    return this.copyOut(addr, this.tmp, 0, 8);
+  }
+
+  /** Frees every page and area (exit, exec). */
+  destroy(): void {
+    for (const b of this.blocks.values()) for (let i = 0; i < PAGES_PER_BLOCK; i++) if (b[i] !== 0) this.mem.decRef(b[i]! - 1);
+    this.blocks.clear();
+    this.vmas.length = 0;
+    this.lastVma = null;
+    this.as.destroy();
+  }
+
+  /** Bytes of present pages (RSS for /proc and getrusage). */
+  residentBytes(): number {
+    let n = 0;
+    for (const b of this.blocks.values()) for (let i = 0; i < PAGES_PER_BLOCK; i++) if (b[i] !== 0) n += PAGE_SIZE;
+    return n;
+  }
+}
+
+export { MAP_PRIVATE };

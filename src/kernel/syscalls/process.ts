@@ -1,0 +1,208 @@
+// Process and thread identity, exit, and per-task settings: getpid family,
+// exit/exit_group, set_tid_address, set_robust_list, rseq, arch_prctl, prlimit.
+import { EFAULT, EINVAL, ENODEV, ENOSYS, EPERM, ESRCH } from '../errno';
+import { FS_BASE, GS_BASE } from '../../platform/regs';
+import { TASK_SIZE } from '../mm/mm';
+import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_NOFILE } from '../limits';
+import type { Task } from '../task';
+import { RET_NO_WRITEBACK, type Handler } from './types';
+
+/** implements Linux getpid(2) */
+export const sysGetpid: Handler = (t) => t.tgid;
+/** implements Linux getppid(2) */
+export const sysGetppid: Handler = (t) => t.ppid;
+/** implements Linux gettid(2) */
+export const sysGettid: Handler = (t) => t.tid;
+/** implements Linux getuid(2) */
+export const sysGetuid: Handler = (t) => t.creds.uid;
+/** implements Linux geteuid(2) */
+export const sysGeteuid: Handler = (t) => t.creds.euid;
+/** implements Linux getgid(2) */
+export const sysGetgid: Handler = (t) => t.creds.gid;
+/** implements Linux getegid(2) */
+export const sysGetegid: Handler = (t) => t.creds.egid;
+
+function putIds(t: Task, addrs: number[], vals: number[]): number {
+  for (let i = 0; i < addrs.length; i++) if (t.mm.writeU32(addrs[i]!, vals[i]!) < 0) return -EFAULT;
+  return 0;
+}
+/** implements Linux getresuid(2) */
+export const sysGetresuid: Handler = (t) =>
+  putIds(t, [t.regs.arg(0), t.regs.arg(1), t.regs.arg(2)], [t.creds.uid, t.creds.euid, t.creds.suid]);
+/** implements Linux getresgid(2) */
+export const sysGetresgid: Handler = (t) =>
+  putIds(t, [t.regs.arg(0), t.regs.arg(1), t.regs.arg(2)], [t.creds.gid, t.creds.egid, t.creds.sgid]);
+
+/** implements Linux getgroups(2) */
+export const sysGetgroups: Handler = (t) => {
+  const size = t.regs.argInt(0), list = t.regs.arg(1), g = t.creds.groups;
+  if (size < 0) return -EINVAL;
+  if (size === 0) return g.length;
+  if (size < g.length) return -EINVAL;
+  for (let i = 0; i < g.length; i++) if (t.mm.writeU32(list + 4 * i, g[i]!) < 0) return -EFAULT;
+  return g.length;
+};
+
+/** implements Linux getpgid(2), getpgrp(2) and getsid(2) for the sandbox's single session. */
+export const sysGetpgid: Handler = (t) => {
+  const pid = t.regs.argInt(0);
+  if (pid !== 0 && !t.kernel.tasks.has(pid)) return -ESRCH;
+  return 1;
+};
+export const sysGetpgrp: Handler = () => 1;
+export const sysGetsid: Handler = sysGetpgid;
+
+/** implements Linux exit(2): ends the calling thread. */
+export const sysExit: Handler = (t) => {
+  const code = t.regs.argInt(0) & 0xff;
+  let others = false;
+  for (const o of t.kernel.tasks.values()) if (o.tgid === t.tgid && o !== t) { others = true; break; }
+  if (others) t.kernel.exitTask(t, code << 8);
+  else t.kernel.exitGroup(t, code, false);
+  return RET_NO_WRITEBACK;
+};
+
+/** implements Linux exit_group(2) */
+export const sysExitGroup: Handler = (t) => {
+  t.kernel.exitGroup(t, t.regs.argInt(0) & 0xff, false);
+  return RET_NO_WRITEBACK;
+};
+
+/** implements Linux set_tid_address(2) */
+export const sysSetTidAddress: Handler = (t) => {
+  t.clearChildTid = t.regs.arg(0);
+  return t.tid;
+};
+
+const ROBUST_LIST_HEAD_SIZE = 24;
+/** implements Linux set_robust_list(2) */
+export const sysSetRobustList: Handler = (t) => {
+  if (t.regs.arg(1) !== ROBUST_LIST_HEAD_SIZE) return -EINVAL;
+  t.robustListHead = t.regs.arg(0);
+  t.robustListLen = ROBUST_LIST_HEAD_SIZE;
+  return 0;
+};
+
+/** implements Linux get_robust_list(2) for the calling thread (pid 0 or itself). */
+export const sysGetRobustList: Handler = (t) => {
+  const pid = t.regs.argInt(0);
+  const target = pid === 0 ? t : t.kernel.tasks.get(pid);
+  if (!target) return -ESRCH;
+  if (t.mm.writeU64(t.regs.arg(1), target.robustListHead) < 0) return -EFAULT;
+  if (t.mm.writeU64(t.regs.arg(2), ROBUST_LIST_HEAD_SIZE) < 0) return -EFAULT;
+  return 0;
+};
+
+/** rseq(2): ENOSYS, as a kernel built without CONFIG_RSEQ (glibc falls back). */
+export const sysRseq: Handler = () => -ENOSYS;
+
+const ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004,
+  ARCH_GET_CPUID = 0x1011, ARCH_SET_CPUID = 0x1012;
+/** implements Linux arch_prctl(2) */
+export const sysArchPrctl: Handler = (t) => {
+  const code = t.regs.argInt(0), addr = t.regs.arg(1);
+  switch (code) {
+    case ARCH_SET_FS:
+    case ARCH_SET_GS:
+      if (addr >= TASK_SIZE) return -EPERM;
+      t.regs.set(code === ARCH_SET_FS ? FS_BASE : GS_BASE, addr);
+      return 0;
+    case ARCH_GET_FS:
+      return t.mm.writeU64(addr, t.regs.get(FS_BASE)) < 0 ? -EFAULT : 0;
+    case ARCH_GET_GS:
+      return t.mm.writeU64(addr, t.regs.get(GS_BASE)) < 0 ? -EFAULT : 0;
+    case ARCH_GET_CPUID:
+      return 1; // cpuid is not faulting
+    case ARCH_SET_CPUID:
+      return -ENODEV;
+    default:
+      return -EINVAL;
+  }
+};
+
+const TWO32 = 4294967296;
+/** Writes one rlimit (two u64, RLIM_INFINITY as all ones) to guest memory. */
+function putRlimit(t: Task, addr: number, soft: number, hard: number): number {
+  const dv = t.kernel.sdv;
+  const put = (off: number, v: number) => {
+    if (v === RLIM_INFINITY) { dv.setUint32(off, 0xffffffff, true); dv.setUint32(off + 4, 0xffffffff, true); }
+    else { dv.setUint32(off, v % TWO32, true); dv.setUint32(off + 4, Math.floor(v / TWO32), true); }
+  };
+  put(0, soft); put(8, hard);
+  return t.mm.copyOut(addr, t.kernel.scratch, 0, 16) < 0 ? -EFAULT : 0;
+}
+function getRlimit(t: Task, addr: number): [number, number] | number {
+  if (t.mm.copyIn(addr, t.kernel.scratch, 0, 16) < 0) return -EFAULT;
+  const dv = t.kernel.sdv;
+  const get = (off: number) => {
+    const lo = dv.getUint32(off, true), hi = dv.getUint32(off + 4, true);
+    return hi >= 0x80000000 ? RLIM_INFINITY : hi * TWO32 + lo;
+  };
+  return [get(0), get(8)];
+}
+
+/** implements Linux prlimit64(2) (pid 0 or the caller's process). */
+export const sysPrlimit64: Handler = (t) => {
+  const pid = t.regs.argInt(0), res = t.regs.argInt(1), newp = t.regs.arg(2), oldp = t.regs.arg(3);
+  if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
+  let target = t;
+  if (pid !== 0) {
+    const o = t.kernel.tasks.get(pid);
+    if (!o) return -ESRCH;
+    target = o;
+  }
+  const l = target.limits;
+  let next: [number, number] | null = null;
+  if (newp !== 0) {
+    const v = getRlimit(t, newp);
+    if (typeof v === 'number') return v;
+    if (v[0] > v[1]) return -EINVAL;
+    if (v[1] > l.hard[res]! && t.creds.euid !== 0) return -EPERM;
+    if (res === RLIMIT_NOFILE && v[1] > 1048576) return -EPERM;
+    next = v;
+  }
+  if (oldp !== 0 && putRlimit(t, oldp, l.soft[res]!, l.hard[res]!) < 0) return -EFAULT;
+  if (next) {
+    l.set(res, next[0], next[1]);
+    if (res === RLIMIT_NOFILE) target.files.limit = next[0] === RLIM_INFINITY ? 1048576 : next[0];
+  }
+  return 0;
+};
+
+/** implements Linux getrlimit(2) */
+export const sysGetrlimit: Handler = (t) => {
+  const res = t.regs.argInt(0);
+  if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
+  return putRlimit(t, t.regs.arg(1), t.limits.soft[res]!, t.limits.hard[res]!);
+};
+
+/** implements Linux setrlimit(2) */
+export const sysSetrlimit: Handler = (t) => {
+  const res = t.regs.argInt(0);
+  if (res < 0 || res >= RLIM_NLIMITS) return -EINVAL;
+  const v = getRlimit(t, t.regs.arg(1));
+  if (typeof v === 'number') return v;
+  if (v[0] > v[1]) return -EINVAL;
+  if (v[1] > t.limits.hard[res]! && t.creds.euid !== 0) return -EPERM;
+  if (res === RLIMIT_NOFILE && v[1] > 1048576) return -EPERM;
+  t.limits.set(res, v[0], v[1]);
+  if (res === RLIMIT_NOFILE) t.files.limit = v[0] === RLIM_INFINITY ? 1048576 : v[0];
+  return 0;
+};
+
+/** implements Linux umask(2) */
+export const sysUmask: Handler = (t) => {
+  const old = t.fs.umask;
+  t.fs.umask = t.regs.argInt(0) & 0o777;
+  return old;
+};
+
+export const processSyscalls: Record<string, Handler> = {
+  getpid: sysGetpid, getppid: sysGetppid, gettid: sysGettid, getuid: sysGetuid, geteuid: sysGeteuid,
+  getgid: sysGetgid, getegid: sysGetegid, getresuid: sysGetresuid, getresgid: sysGetresgid,
+  getgroups: sysGetgroups, getpgid: sysGetpgid, getpgrp: sysGetpgrp, getsid: sysGetsid,
+  exit: sysExit, exit_group: sysExitGroup, set_tid_address: sysSetTidAddress,
+  set_robust_list: sysSetRobustList, get_robust_list: sysGetRobustList, rseq: sysRseq,
+  arch_prctl: sysArchPrctl, prlimit64: sysPrlimit64, getrlimit: sysGetrlimit, setrlimit: sysSetrlimit,
+  umask: sysUmask,
+};

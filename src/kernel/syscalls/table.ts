@@ -1,0 +1,70 @@
+// The x86_64 syscall table as data: number -> entry (name, how well supported,
+// handler). A compatibility page is generated from it (tsvisor syscalls).
+import { EPERM } from '../errno';
+import { SYSCALL_NAMES } from './names';
+import type { Handler, Support, SyscallEntry } from './types';
+import { mmSyscalls } from './mm';
+import { processSyscalls } from './process';
+import { infoSyscalls } from './info';
+import { timeSyscalls } from './time';
+import { signalSyscalls } from './signal';
+import { fsFamilies } from './fs_families';
+
+/** Handler families, one per file; names are Linux's. */
+const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, ...fsFamilies];
+
+/** Calls that work but not completely: what is missing. */
+const PARTIAL: Record<string, string> = {
+  rt_sigaction: 'dispositions are recorded; handlers are not yet invoked',
+  rt_sigprocmask: 'masks are recorded; no signal is delivered yet',
+  rt_sigpending: 'always empty until signal delivery exists',
+  mmap: 'MAP_SHARED mappings of anonymous memory are private; writable MAP_SHARED file mappings give ENODEV',
+  rseq: 'returns ENOSYS, as a kernel built without CONFIG_RSEQ (glibc falls back)',
+  getpgid: 'one session and process group (1) for the whole sandbox',
+  getsid: 'one session and process group (1) for the whole sandbox',
+};
+
+/** Calls a sandbox refuses on purpose, with the errno a Linux kernel gives an unprivileged caller. */
+const REFUSED: Record<string, [number, string]> = {
+  reboot: [EPERM, 'the sandbox cannot reboot the host'],
+  kexec_load: [EPERM, 'no kernel loading in a sandbox'],
+  kexec_file_load: [EPERM, 'no kernel loading in a sandbox'],
+  init_module: [EPERM, 'no kernel modules in a sandbox'],
+  finit_module: [EPERM, 'no kernel modules in a sandbox'],
+  delete_module: [EPERM, 'no kernel modules in a sandbox'],
+  iopl: [EPERM, 'no port I/O from a sandbox'],
+  ioperm: [EPERM, 'no port I/O from a sandbox'],
+  swapon: [EPERM, 'no swap management in a sandbox'],
+  swapoff: [EPERM, 'no swap management in a sandbox'],
+  acct: [EPERM, 'no process accounting in a sandbox'],
+  settimeofday: [EPERM, 'the sandbox cannot set the host clock'],
+  clock_settime: [EPERM, 'the sandbox cannot set the host clock'],
+  adjtimex: [EPERM, 'the sandbox cannot set the host clock'],
+  clock_adjtime: [EPERM, 'the sandbox cannot set the host clock'],
+};
+
+export function buildTable(): SyscallEntry[] {
+  const byName = new Map<string, Handler>();
+  for (const fam of FAMILIES) {
+    for (const [name, h] of Object.entries(fam)) {
+      if (byName.has(name)) throw new Error(`syscall ${name} registered twice`);
+      byName.set(name, h);
+    }
+  }
+  const table: SyscallEntry[] = [];
+  SYSCALL_NAMES.forEach((name, nr) => {
+    const handler = name ? byName.get(name) : undefined;
+    if (handler) byName.delete(name);
+    const refused = REFUSED[name];
+    let support: Support = 'missing';
+    if (handler) support = PARTIAL[name] ? 'partial' : 'supported';
+    else if (refused) support = 'error';
+    table.push({
+      nr, name, support, handler,
+      note: handler ? PARTIAL[name] : refused?.[1],
+      errno: refused?.[0],
+    });
+  });
+  if (byName.size) throw new Error(`handlers for unknown syscalls: ${[...byName.keys()].join(', ')}`);
+  return table;
+}

@@ -1,0 +1,78 @@
+// A task: one thread of a sandboxed program. Holds its registers, FPU state,
+// address space, files, file-system context, signal state and credentials.
+// Invariant: regs always hold the task's user state while it is not running.
+import { Regs } from '../platform/regs';
+import type { AddressSpace, FpuState } from '../platform/platform';
+import type { Limits } from './limits';
+import type { MM } from './mm/mm';
+import type { FdTable } from './vfs/fd_table';
+import type { FsContext } from './vfs/fs_context';
+import type { Kernel } from './kernel';
+
+export const TASK_RUNNABLE = 0, TASK_BLOCKED = 1, TASK_EXITED = 2;
+
+/** rt_sigaction state of one signal (struct kernel_sigaction fields). */
+export class SigAction {
+  handler = 0;      // SIG_DFL 0, SIG_IGN 1, else a user address
+  flags = 0;
+  restorer = 0;
+  maskLo = 0;
+  maskHi = 0;
+}
+
+export class Credentials {
+  uid = 0; euid = 0; suid = 0; fsuid = 0;
+  gid = 0; egid = 0; sgid = 0; fsgid = 0;
+  groups: number[] = [];
+}
+
+/** Shared by the threads of a process (CLONE_SIGHAND): dispositions. */
+export class SignalHandlers {
+  readonly actions: SigAction[] = [];
+  constructor() { for (let i = 0; i <= 64; i++) this.actions.push(new SigAction()); }
+}
+
+export class Task {
+  readonly regs = new Regs();
+  state = TASK_RUNNABLE;
+  /** Blocked signals (64-bit mask as two halves). */
+  sigMaskLo = 0;
+  sigMaskHi = 0;
+  altStackSp = 0;
+  altStackFlags = 2; // SS_DISABLE
+  altStackSize = 0;
+  /** set_tid_address / CLONE_CHILD_CLEARTID. */
+  clearChildTid = 0;
+  robustListHead = 0;
+  robustListLen = 0;
+  comm = '';
+  /** Exit status as wait(2) encodes it, once exited. */
+  exitStatus = 0;
+  /** Parked in a syscall: when woken, the handler runs again and finds its wait record. */
+  resumeSyscall = false;
+  /** Parked waiting on host readiness (keeps the sandbox from being declared deadlocked). */
+  hostWait = false;
+  /** The wait record of a blocking syscall: absolute deadline (monotonic ns, 0 none) and progress. */
+  waitDeadline = 0;
+  waitProgress = 0;
+  waitActive = false;
+
+  constructor(
+    readonly kernel: Kernel,
+    public tid: number,
+    /** Thread-group id: the pid user space sees. */
+    public tgid: number,
+    public ppid: number,
+    public mm: MM,
+    public files: FdTable,
+    public fs: FsContext,
+    public sighand: SignalHandlers,
+    public creds: Credentials,
+    public fpu: FpuState,
+    /** Resource limits, shared by the threads of a process. */
+    public limits: Limits,
+  ) {}
+
+  /** The platform address space (Platform.run takes the task as its RunContext). */
+  get as(): AddressSpace { return this.mm.as; }
+}

@@ -1,0 +1,77 @@
+// The fd table of a process (shared by threads with CLONE_FILES).
+import { EBADF, EMFILE } from '../errno';
+import type { FileDescription } from './file';
+
+export const FD_CLOEXEC = 1;
+
+export class FdTable {
+  private readonly files: (FileDescription | null)[] = [];
+  private readonly fdFlags: number[] = [];
+  /** RLIMIT_NOFILE soft limit. */
+  limit = 1024;
+
+  get(fd: number): FileDescription | null {
+    return fd >= 0 ? this.files[fd] ?? null : null;
+  }
+  getFlags(fd: number): number { return this.fdFlags[fd] ?? 0; }
+  setFlags(fd: number, flags: number): void { this.fdFlags[fd] = flags; }
+
+  /** Installs file at the lowest free fd >= min; takes over one reference. Returns fd or -EMFILE. */
+  install(file: FileDescription, cloexec: boolean, min = 0): number {
+    for (let fd = min; fd < this.limit; fd++) {
+      if (!this.files[fd]) {
+        this.files[fd] = file;
+        this.fdFlags[fd] = cloexec ? FD_CLOEXEC : 0;
+        return fd;
+      }
+    }
+    return -EMFILE;
+  }
+
+  /** Puts file at exactly fd (dup2), closing what was there. */
+  installAt(fd: number, file: FileDescription, cloexec: boolean): number {
+    if (fd < 0 || fd >= this.limit) return -EBADF;
+    const old = this.files[fd];
+    this.files[fd] = file;
+    this.fdFlags[fd] = cloexec ? FD_CLOEXEC : 0;
+    if (old) release(old);
+    return fd;
+  }
+
+  close(fd: number): number {
+    const f = this.get(fd);
+    if (!f) return -EBADF;
+    this.files[fd] = null;
+    this.fdFlags[fd] = 0;
+    release(f);
+    return 0;
+  }
+
+  /** Every open fd, ascending. */
+  fds(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.files.length; i++) if (this.files[i]) out.push(i);
+    return out;
+  }
+
+  closeOnExec(): void {
+    for (let i = 0; i < this.files.length; i++) if (this.files[i] && (this.fdFlags[i]! & FD_CLOEXEC)) this.close(i);
+  }
+
+  closeAll(): void { for (let i = 0; i < this.files.length; i++) if (this.files[i]) this.close(i); }
+
+  /** A copy for fork: every description gains a reference. */
+  clone(): FdTable {
+    const t = new FdTable();
+    t.limit = this.limit;
+    for (let i = 0; i < this.files.length; i++) {
+      const f = this.files[i];
+      if (f) { f.refs++; t.files[i] = f; t.fdFlags[i] = this.fdFlags[i]!; }
+    }
+    return t;
+  }
+}
+
+export function release(f: FileDescription): void {
+  if (--f.refs === 0) f.release();
+}
