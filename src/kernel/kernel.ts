@@ -145,13 +145,18 @@ export class Kernel {
         this.dispatch(t);
         if (t.state !== TASK_RUNNABLE) { this.runQueue.shift(); continue; }
       }
-      const ev = this.platform.run(t);
-      switch (ev.kind) {
-        case EV_SYSCALL: this.dispatch(t); break;
-        case EV_FAULT: this.handleFault(t, ev.vector, ev.errorCode, ev.faultAddr); break;
-        case EV_INTERRUPTED: break;
-        case EV_PANIC: this.internalError(`platform: ${ev.message}`); return;
-        default: this.internalError(`unknown platform event ${ev.kind}`); return;
+      try {
+        const ev = this.platform.run(t);
+        switch (ev.kind) {
+          case EV_SYSCALL: this.dispatch(t); break;
+          case EV_FAULT: this.handleFault(t, ev.vector, ev.errorCode, ev.faultAddr); break;
+          case EV_INTERRUPTED: break;
+          case EV_PANIC: this.internalError(`platform: ${ev.message}`); return;
+          default: this.internalError(`unknown platform event ${ev.kind}`); return;
+        }
+      } catch (e) {
+        this.internalError(e instanceof Error ? e.stack ?? e.message : String(e));
+        return;
       }
       if (t.state !== TASK_RUNNABLE) this.runQueue.shift();
     }

@@ -43,14 +43,14 @@ export class PageTables implements AddressSpace {
   private readLo(entryPa: number): number { return this.mem.words(entryPa)[wordIndex(entryPa)]!; }
   private readHi(entryPa: number): number { return this.mem.words(entryPa)[wordIndex(entryPa) + 1]!; }
 
+  /** Stores an entry. Memory always gets the value too, so later host reads (walks,
+   *  lookups) see the intended state; for a walked table the stub's own store is what
+   *  the shadow MMU notices (it re-reads the entry then), so it is queued as well. */
   private write(tablePa: number, entryPa: number, lo: number, hi: number, va: number): void {
-    if (this.sink.isFresh(tablePa)) {
-      const w = this.mem.words(entryPa), i = wordIndex(entryPa);
-      w[i] = lo >>> 0;
-      w[i + 1] = hi >>> 0;
-    } else {
-      this.sink.store(entryPa, lo, hi, va);
-    }
+    const w = this.mem.words(entryPa), i = wordIndex(entryPa);
+    w[i] = lo >>> 0;
+    w[i + 1] = hi >>> 0;
+    if (!this.sink.isFresh(tablePa)) this.sink.store(entryPa, lo, hi, va);
   }
 
   /** The table at `level` covering va, creating intermediate tables when create is set; -1 if absent. */
