@@ -31,11 +31,10 @@ function floorNs(n: number): number {
   const internals = p as unknown as { vcpu: { fd: number; runArea(): ArrayBuffer }; stackW: Uint32Array; stackBaseW: number };
   const frameWord = internals.stackBaseW + (PAGE - 40) / 4;
   const ns = addon.bench.floorSyscallLoop(internals.vcpu.fd, internals.vcpu.runArea(), internals.stackW, frameWord,
-    STUB_VA + IRET_OFF, n, 1);
+    STUB_VA + IRET_OFF, n, 1, STACK_TOP - 40);
   p.close();
   mem.close();
   if (ns < 0) throw new Error(`floor loop failed: errno ${-ns}`);
-  void STACK_TOP;
   return ns;
 }
 

@@ -98,6 +98,6 @@ export interface Addon {
   host: Host;
   /** Benchmark-only: the KVM syscall round trip driven from C (bench/syscall's floor). */
   bench: {
-    floorSyscallLoop(vcpuFd: number, runArea: ArrayBuffer, stackWords: Uint32Array, frameWord: number, iretRip: number, count: number, result: number): number;
+    floorSyscallLoop(vcpuFd: number, runArea: ArrayBuffer, stackWords: Uint32Array, frameWord: number, iretRip: number, count: number, result: number, frameVa: number): number;
   };
 }
