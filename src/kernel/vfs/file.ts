@@ -1,14 +1,15 @@
 // An open file description (struct file): what an fd refers to. Operations a
 // kind of file lacks return what Linux returns for a missing operation.
-import { EINVAL, ENOTDIR, ENOTTY, ESPIPE } from '../errno';
+import { EBADF, EINVAL, ENOTDIR, ENOTTY, ESPIPE } from '../errno';
 import type { Task } from '../task';
 import type { Mappable } from '../mm/vma';
+import type { Dentry } from './dentry';
 
-export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0x40, O_EXCL = 0x80,
-  O_NOCTTY = 0x100, O_TRUNC = 0x200, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_DSYNC = 0x1000,
-  O_ASYNC = 0x2000, O_DIRECT = 0x4000, O_LARGEFILE = 0x8000, O_DIRECTORY = 0x10000,
-  O_NOFOLLOW = 0x20000, O_NOATIME = 0x40000, O_CLOEXEC = 0x80000, O_SYNC = 0x101000,
-  O_PATH = 0x200000, O_TMPFILE = 0x410000;
+export {
+  O_RDONLY, O_WRONLY, O_RDWR, O_ACCMODE, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK, O_DSYNC,
+  O_ASYNC, O_DIRECT, O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW, O_NOATIME, O_CLOEXEC, O_SYNC, O_PATH, O_TMPFILE,
+} from '../abi/fcntl';
+import { O_ACCMODE, O_PATH, O_RDONLY, O_WRONLY } from '../abi/fcntl';
 
 export abstract class FileDescription {
   refs = 1;
@@ -16,28 +17,60 @@ export abstract class FileDescription {
   flags: number;
   /** File position for read/write/lseek. */
   pos = 0;
+  /** Where the file was opened (one reference held, dropped by release()); anonymous files
+   *  (host stdio, pipes) have a parentless dentry of their own. */
+  dentry: Dentry | null = null;
 
   constructor(flags: number) { this.flags = flags; }
 
-  /** Reads into dst[off, off+len) at pos (pos < 0: at this.pos, advancing it). Bytes read or -errno. */
+  /** Reads into dst[off, off+len) at pos (pos < 0: at this.pos, advancing it). Bytes read or -errno.
+   *  Default: EINVAL, what Linux gives for a file without a read operation. */
   read(_t: Task, _dst: Uint8Array, _off: number, _len: number, _pos: number): number { return -EINVAL; }
-  /** Writes src[off, off+len) at pos (pos < 0: at this.pos / end with O_APPEND). Bytes written or -errno. */
+  /** Writes src[off, off+len) at pos (pos < 0: at this.pos / end with O_APPEND). Bytes written or -errno.
+   *  Default: EINVAL, as for a file without a write operation. */
   write(_t: Task, _src: Uint8Array, _off: number, _len: number, _pos: number): number { return -EINVAL; }
   /** lseek(2); a file without positions gives ESPIPE. */
   seek(_offset: number, _whence: number): number { return -ESPIPE; }
+  /** Does pread/pwrite work here? (false: ESPIPE, as for pipes and ttys) */
+  get seekable(): boolean { return false; }
   /** Fills a struct stat (144 bytes, x86_64 layout) at dv[off]. 0 or -errno. */
   abstract stat(dv: DataView, off: number): number;
+  /** Fills a struct statx (256 bytes) at dv[off]; files with a dentry ask its inode. */
+  statx(dv: DataView, off: number, mask: number, flags: number): number {
+    return this.dentry !== null ? this.dentry.inode.statx(dv, off, mask, flags) : -EBADF;
+  }
   /** getdents64(2) into dst[off, off+len); bytes or -errno. */
   getdents64(_t: Task, _dst: Uint8Array, _off: number, _len: number): number { return -ENOTDIR; }
+  /** ioctl(2) requests this kind of file knows (the generic FIO* ones are handled before). */
   ioctl(_t: Task, _request: number, _arg: number): number { return -ENOTTY; }
+  /** fcntl(2) commands beyond the generic ones (F_GETPIPE_SZ, seals, ...): EINVAL by default. */
+  fcntl(_t: Task, _cmd: number, _arg: number): number { return -EINVAL; }
+  /** Called after F_SETFL / FIONBIO changed this.flags. */
+  flagsChanged(): void {}
   /** The backing for mmap, or null (mmap gives ENODEV). */
   mappable(): Mappable | null { return null; }
   /** The path as /proc/self/fd shows it. */
   abstract path(): string;
-  /** Called when the last reference goes. */
-  release(): void {}
+  /** Called when the last reference goes. Subclasses that override it call super.release(). */
+  release(): void {
+    const d = this.dentry;
+    this.dentry = null;
+    if (d !== null) d.put();
+  }
 
-  get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH); }
-  get writable(): boolean { return (this.flags & O_ACCMODE) !== O_RDONLY && !(this.flags & O_PATH); }
+  get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && (this.flags & O_ACCMODE) !== 3 && !(this.flags & O_PATH); }
+  get writable(): boolean { return (this.flags & O_ACCMODE) !== O_RDONLY && (this.flags & O_ACCMODE) !== 3 && !(this.flags & O_PATH); }
+  get isPath(): boolean { return (this.flags & O_PATH) !== 0; }
 }
 
+/** A file opened through a path: stat and path come from its dentry. */
+export abstract class InodeFile extends FileDescription {
+  override stat(dv: DataView, off: number): number {
+    return this.dentry !== null ? this.dentry.inode.stat(dv, off) : -EBADF;
+  }
+  override path(): string { return this.dentry !== null ? this.dentry.path() : '(closed)'; }
+}
+
+/** An O_PATH file: names a place; read, write, ioctl and the rest give EBADF (checked by the
+ *  syscalls through isPath). */
+export class PathFile extends InodeFile {}

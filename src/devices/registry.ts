@@ -1,0 +1,24 @@
+// The device registry: each device file under src/devices/ registers itself
+// here when loaded (index.ts loads them all); devfs makes a node for each.
+import type { FileDescription } from '../kernel/vfs/file';
+
+export interface DeviceSpec {
+  /** The node's name under /dev. */
+  readonly name: string;
+  readonly major: number;
+  readonly minor: number;
+  /** Permission bits of the node (st_mode & 0777). */
+  readonly perm: number;
+  /** A new file description for an open with these flags (access mode and status flags). */
+  open(flags: number): FileDescription | number;
+}
+
+const devices: DeviceSpec[] = [];
+
+export function registerDevice(spec: DeviceSpec): void {
+  if (devices.some((d) => d.name === spec.name)) throw new Error(`device ${spec.name} registered twice`);
+  devices.push(spec);
+}
+
+/** Every registered device, in registration order. */
+export function registeredDevices(): readonly DeviceSpec[] { return devices; }

@@ -1,0 +1,130 @@
+// The init process's fds 0-2: tsvisor's own host stdio, passed through.
+//
+// Reads and writes go to the host fd (the syscall layer hands over guest memory
+// segments directly, no copies). A regular-file redirection keeps Linux's
+// semantics: the offset is the host file description's own (shared with the
+// shell that opened it), lseek and pread/pwrite work through it, O_APPEND is the
+// host's. Pipes, sockets and ttys give ESPIPE for positions, as on Linux.
+//
+// For now a read that would block blocks tsvisor itself (a synchronous host
+// read, or a poll then a retry when the host fd is non-blocking). The
+// event-loop version (reopen through /proc/self/fd/N with O_NONBLOCK, park the
+// task, wake it on readiness) comes with the processes issue.
+//
+// tsvisor never closes these host fds: they are its own stdio, and a closed fd
+// 1 could be reused by a later host open.
+import { host } from '../../native';
+import { EAGAIN, EINTR, ENOTTY } from '../errno';
+import {
+  O_ACCMODE, O_APPEND, O_DIRECT, O_DSYNC, O_LARGEFILE, O_NOATIME, O_NONBLOCK, TCGETS, TERMIOS_SIZE,
+  TIOCGWINSZ, WINSIZE_SIZE,
+} from '../abi/fcntl';
+import { STAT_SIZE, S_IFCHR, S_IFIFO, S_IFMT, S_IFSOCK, statIno, statMode } from '../abi/stat';
+import type { Task } from '../task';
+import { Dentry } from './dentry';
+import { FileDescription } from './file';
+import { Inode, Superblock, type VfsCtx } from './inode';
+
+const POLLIN = 1, POLLOUT = 4;
+const F_GETFL = 3;
+
+const sbuf = new Uint8Array(STAT_SIZE);
+const sdv = new DataView(sbuf.buffer);
+const ioBuf = new Uint8Array(64);
+
+/** What kind of host object an fd is, found once with fstat (and TCGETS for ttys). */
+interface HostKind { mode: number; ino: number; tty: boolean }
+
+function probe(hostFd: number): HostKind {
+  if (host.fstat(hostFd, sbuf, 0) < 0) return { mode: 0, ino: 0, tty: false };
+  const mode = statMode(sdv, 0);
+  const tty = (mode & S_IFMT) === S_IFCHR && host.ioctlTcgets(hostFd, ioBuf, 0) >= 0;
+  return { mode, ino: statIno(sdv, 0), tty };
+}
+
+/** The name /proc/self/fd shows for a host object (Linux's style for pipes and sockets). */
+function anonName(hostFd: number, k: HostKind): string {
+  switch (k.mode & S_IFMT) {
+    case S_IFIFO: return `pipe:[${k.ino}]`;
+    case S_IFSOCK: return `socket:[${k.ino}]`;
+    default: return k.tty ? '/dev/console' : `host:[${hostFd}]`;
+  }
+}
+
+/** The host object behind a stdio fd as an inode: opening it again (/proc/self/fd/N,
+ *  /dev/stdout) gives another description of the same host fd. */
+export class HostStdioInode extends Inode {
+  constructor(sb: Superblock, readonly hostFd: number, readonly kind: HostKind) {
+    super(sb, kind.ino, kind.mode);
+  }
+  override get cacheable(): boolean { return false; }
+  override open(_ctx: VfsCtx, _dentry: Dentry, flags: number): FileDescription | number {
+    return new HostStdioFile(this.hostFd, flags, this.kind);
+  }
+  override stat(dv: DataView, off: number): number { return host.fstat(this.hostFd, dv, off); }
+}
+
+export class HostStdioFile extends FileDescription {
+  constructor(readonly hostFd: number, flags: number, readonly kind: HostKind) { super(flags); }
+
+  /** pread/pwrite/lseek work unless the host object is a pipe, socket or tty. */
+  override get seekable(): boolean {
+    const type = this.kind.mode & S_IFMT;
+    return type !== S_IFIFO && type !== S_IFSOCK && !this.kind.tty;
+  }
+
+  override read(_t: Task, dst: Uint8Array, off: number, len: number, pos: number): number {
+    for (;;) {
+      const n = pos < 0 ? host.read(this.hostFd, dst, off, len) : host.pread(this.hostFd, dst, off, len, pos);
+      if (n === -EINTR) continue;
+      if (n === -EAGAIN && !(this.flags & O_NONBLOCK)) { host.pollOne(this.hostFd, POLLIN, -1); continue; }
+      return n;
+    }
+  }
+
+  override write(_t: Task, src: Uint8Array, off: number, len: number, pos: number): number {
+    for (;;) {
+      const n = pos < 0 ? host.write(this.hostFd, src, off, len) : host.pwrite(this.hostFd, src, off, len, pos);
+      if (n === -EINTR) continue;
+      if (n === -EAGAIN && !(this.flags & O_NONBLOCK)) { host.pollOne(this.hostFd, POLLOUT, -1); continue; }
+      return n;
+    }
+  }
+
+  override seek(offset: number, whence: number): number { return host.lseek(this.hostFd, offset, whence); }
+
+  override stat(dv: DataView, off: number): number { return host.fstat(this.hostFd, dv, off); }
+
+  override ioctl(t: Task, request: number, arg: number): number {
+    switch (request) {
+      case TCGETS: {
+        const r = host.ioctlTcgets(this.hostFd, ioBuf, 0);
+        return r < 0 ? r : t.mm.copyOut(arg, ioBuf, 0, TERMIOS_SIZE);
+      }
+      case TIOCGWINSZ: {
+        const r = host.ioctlWinsize(this.hostFd, ioBuf, 0);
+        return r < 0 ? r : t.mm.copyOut(arg, ioBuf, 0, WINSIZE_SIZE);
+      }
+      // Other terminal ioctls (TCSETS, TIOCGPGRP, ...) come with the tty work.
+      default: return -ENOTTY;
+    }
+  }
+
+  override path(): string { return this.dentry !== null ? this.dentry.path() : anonName(this.hostFd, this.kind); }
+}
+
+/** The flags a host fd was opened with, as F_GETFL shows them (minus O_NONBLOCK, which belongs
+ *  to whoever set it on the shared host description), or `fallback` when the host will not say. */
+function hostFlags(hostFd: number, fallback: number): number {
+  const f = host.fcntl(hostFd, F_GETFL, 0);
+  if (f < 0) return fallback;
+  return f & (O_ACCMODE | O_APPEND | O_DSYNC | O_DIRECT | O_LARGEFILE | O_NOATIME);
+}
+
+/** Wraps a host fd for the init process's stdio; the file holds an anonymous dentry of its own. */
+export function makeStdioFile(sb: Superblock, hostFd: number, flags?: number): HostStdioFile {
+  const kind = probe(hostFd);
+  const f = new HostStdioFile(hostFd, hostFlags(hostFd, flags ?? 0), kind);
+  f.dentry = new Dentry(null, anonName(hostFd, kind), null, new HostStdioInode(sb, hostFd, kind)).get();
+  return f;
+}

@@ -1,0 +1,297 @@
+// hostfs: the sandbox root, a host directory, read-only in this slice.
+//
+// Every lookup opens exactly one component relative to its directory's O_PATH fd
+// with openat2(O_PATH|O_NOFOLLOW, RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|
+// RESOLVE_NO_MAGICLINKS|RESOLVE_NO_XDEV): the host never follows a link or a
+// `..` for us, and never crosses into another host mount (a host mount point
+// inside the root reads as EACCES). Symlinks are read with readlinkat and
+// resolved by the VFS (namei.ts) inside the sandbox root.
+//
+// Host device nodes, FIFOs and sockets are stat'ed but never opened on the host:
+// opening one gives EACCES for device nodes (as on a nodev mount) and ENXIO for
+// FIFOs and sockets (what Linux gives for a socket; a FIFO would need a host
+// open that can block). O_PATH opens of them work (they need no host open).
+//
+// Each cached inode holds one O_PATH fd (closed on release); an open file holds
+// one more, opened by name from the parent directory's fd and checked to be the
+// same inode (dev, ino) as the one looked up.
+import { host, type PathArg } from '../../native';
+import { EACCES, EINVAL, EIO, EISDIR, ELOOP, ENAMETOOLONG, ENOTDIR, ENXIO, ESTALE, EXDEV } from '../errno';
+import {
+  AT_EMPTY_PATH, AT_FDCWD, AT_STATX_SYNC_TYPE, AT_SYMLINK_NOFOLLOW, FIONREAD, O_CLOEXEC, O_DIRECTORY,
+  O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, PATH_MAX, RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS,
+  RESOLVE_NO_SYMLINKS, RESOLVE_NO_XDEV, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET,
+} from '../abi/fcntl';
+import {
+  STAT_SIZE, STATX_MNT_ID, STATX_MNT_ID_UNIQUE, STATX_SUBVOL, STX_DEV_MAJOR, STX_DEV_MINOR,
+  STX_MASK, STX_MNT_ID, STX_SUBVOL, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK,
+  devMajor, devMinor, setStatDev, statDev, statGid, statIno, statMode, statSize, statUid,
+} from '../abi/stat';
+import { setU64 } from '../../platform/u64';
+import type { Mappable } from '../mm/vma';
+import type { Task } from '../task';
+import type { Dentry } from './dentry';
+import { InodeFile } from './file';
+import { allocAnonDev, allocMntId, Inode, Superblock, type VfsCtx } from './inode';
+
+/** How hostfs asks the host to resolve a single component. */
+export const HOST_RESOLVE = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+const OPEN_FILE_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+
+/** A name as the host call wants it: a plain string when ASCII, its exact bytes otherwise. */
+export function hostName(name: string): PathArg {
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) >= 0x80) return Buffer.from(name, 'latin1');
+  return name;
+}
+
+function mapHostError(e: number): number {
+  // RESOLVE_NO_XDEV: the name is a host mount point; the sandbox does not cross it.
+  if (e === -EXDEV) return -EACCES;
+  return e;
+}
+
+// Scratch for host struct stat and symlink targets (never held across calls).
+const sbuf = new Uint8Array(STAT_SIZE);
+const sdv = new DataView(sbuf.buffer);
+const linkBuf = new Uint8Array(PATH_MAX);
+
+export class HostFs {
+  readonly sb: Superblock;
+  readonly root: HostInode;
+
+  /** Opens the root directory; throws when it cannot (a bad --root is the user's error). */
+  constructor(rootDir: string) {
+    const fd = host.openat(AT_FDCWD, rootDir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0) throw new Error(`cannot open the root directory ${rootDir}: errno ${-fd}`);
+    if (host.fstat(fd, sbuf, 0) < 0) { host.close(fd); throw new Error(`cannot stat the root directory ${rootDir}`); }
+    this.sb = new Superblock('hostfs', allocAnonDev(), allocMntId(), true);
+    this.root = new HostInode(this.sb, fd, null, '/', sdv);
+  }
+}
+
+export class HostInode extends Inode {
+  /** The host's st_dev (to recognise the same inode when reopening by name). */
+  readonly hostDev: number;
+  /** A symlink's target, read once at lookup. */
+  private target: string | null = null;
+  private map: HostMappable | null = null;
+
+  constructor(
+    sb: Superblock,
+    /** O_PATH fd on the host; -1 once released. */
+    public fd: number,
+    readonly parentInode: HostInode | null,
+    /** Name in the parent directory (latin1 of the raw bytes). */
+    readonly name: string,
+    st: DataView,
+  ) {
+    super(sb, statIno(st, 0), statMode(st, 0), statUid(st, 0), statGid(st, 0));
+    this.hostDev = statDev(st, 0);
+  }
+
+  override lookup(_ctx: VfsCtx, name: string): Inode | number {
+    if (!this.isDir) return -ENOTDIR;
+    const fd = host.openat2(this.fd, hostName(name), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, HOST_RESOLVE);
+    if (fd < 0) return mapHostError(fd);
+    if (host.fstat(fd, sbuf, 0) < 0) { host.close(fd); return -EIO; }
+    const ino = new HostInode(this.sb, fd, this, name, sdv);
+    if (ino.isSymlink) {
+      const n = host.readlinkat(fd, '', linkBuf, 0, PATH_MAX);
+      if (n < 0) { ino.release(); return n; }
+      if (n >= PATH_MAX) { ino.release(); return -ENAMETOOLONG; }
+      ino.target = Buffer.from(linkBuf.buffer, linkBuf.byteOffset, n).toString('latin1');
+    }
+    return ino;
+  }
+
+  override readlink(_ctx: VfsCtx): string | number {
+    return this.target ?? -EINVAL;
+  }
+
+  override open(_ctx: VfsCtx, _dentry: Dentry, flags: number): InodeFile | number {
+    switch (this.mode & S_IFMT) {
+      case S_IFREG: {
+        const fd = this.openHost();
+        return fd < 0 ? fd : new HostRegularFile(flags, fd, this);
+      }
+      case S_IFDIR: {
+        const fd = host.openat2(this.fd, '.', O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, HOST_RESOLVE);
+        return fd < 0 ? mapHostError(fd) : new HostDirFile(flags, fd);
+      }
+      case S_IFLNK: return -ELOOP;
+      case S_IFCHR: case S_IFBLK: return -EACCES;
+      case S_IFIFO: case S_IFSOCK: default: return -ENXIO;
+    }
+  }
+
+  /** Opens this regular file for reading on the host, by name from the parent's fd, and checks
+   *  it is still the inode looked up. A host fd or -errno. */
+  openHost(): number {
+    const parent = this.parentInode;
+    if (parent === null) return -EISDIR;
+    const fd = host.openat2(parent.fd, hostName(this.name), OPEN_FILE_FLAGS, 0, HOST_RESOLVE);
+    if (fd < 0) return mapHostError(fd);
+    if (host.fstat(fd, sbuf, 0) < 0 || statIno(sdv, 0) !== this.ino || statDev(sdv, 0) !== this.hostDev ||
+        (statMode(sdv, 0) & S_IFMT) !== S_IFREG) {
+      host.close(fd);
+      return -ESTALE;
+    }
+    return fd;
+  }
+
+  override stat(dv: DataView, off: number): number {
+    const r = host.fstat(this.fd, dv, off);
+    if (r < 0) return r;
+    setStatDev(dv, off, this.sb.dev);
+    return 0;
+  }
+
+  override statx(dv: DataView, off: number, mask: number, flags: number): number {
+    const r = host.statx(this.fd, '', AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | (flags & AT_STATX_SYNC_TYPE), mask, dv, off);
+    if (r < 0) return r;
+    patchStatx(dv, off, this.sb);
+    return 0;
+  }
+
+  /** The backing for mmap: a host fd of its own, which outlives the open file that asked (a
+   *  mapping stays after close) and is closed when no mapping holds the object any more. */
+  mappable(): Mappable | number {
+    if (this.map !== null) return this.map;
+    const fd = this.openHost();
+    if (fd < 0) return fd;
+    this.map = new HostMappable(fd, this.sb.dev, this.ino);
+    return this.map;
+  }
+
+  override release(): void {
+    if (this.fd >= 0) host.close(this.fd);
+    this.fd = -1;
+    this.map = null;
+  }
+}
+
+/** Puts tsvisor's device number and mount id into a host statx; drops what would describe the host. */
+function patchStatx(dv: DataView, off: number, sb: Superblock): void {
+  let mask = dv.getUint32(off + STX_MASK, true);
+  mask = (mask | STATX_MNT_ID) & ~(STATX_MNT_ID_UNIQUE | STATX_SUBVOL);
+  dv.setUint32(off + STX_MASK, mask, true);
+  dv.setUint32(off + STX_DEV_MAJOR, devMajor(sb.dev), true);
+  dv.setUint32(off + STX_DEV_MINOR, devMinor(sb.dev), true);
+  setU64(dv, off + STX_MNT_ID, sb.mntId);
+  setU64(dv, off + STX_SUBVOL, 0);
+}
+
+// Closes a mapping's host fd once nothing refers to it any more (a VMA has no release hook).
+const mapFinalizer = new FinalizationRegistry<number>((fd) => { host.close(fd); });
+
+export class HostMappable implements Mappable {
+  constructor(private readonly fd: number, readonly dev: number, readonly ino: number) {
+    mapFinalizer.register(this, fd);
+  }
+  readForMap(dst: Uint8Array, off: number, len: number, fileOffset: number): number {
+    let done = 0;
+    while (done < len) {
+      const n = host.pread(this.fd, dst, off + done, len - done, fileOffset + done);
+      if (n < 0) return done > 0 ? done : n;
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
+  }
+}
+
+const ioctlBuf = new Uint8Array(4);
+const ioctlDv = new DataView(ioctlBuf.buffer);
+
+/** A regular host file opened for reading. The position is ours (pread at it). */
+export class HostRegularFile extends InodeFile {
+  constructor(flags: number, readonly hostFd: number, readonly inode: HostInode) { super(flags); }
+
+  override get seekable(): boolean { return true; }
+
+  override read(_t: Task, dst: Uint8Array, off: number, len: number, pos: number): number {
+    const p = pos < 0 ? this.pos : pos;
+    const n = host.pread(this.hostFd, dst, off, len, p);
+    if (n > 0 && pos < 0) this.pos = p + n;
+    return n;
+  }
+
+  private size(): number {
+    const r = host.fstat(this.hostFd, sbuf, 0);
+    return r < 0 ? r : statSize(sdv, 0);
+  }
+
+  override seek(offset: number, whence: number): number {
+    let p: number;
+    switch (whence) {
+      case SEEK_SET: p = offset; break;
+      case SEEK_CUR: p = this.pos + offset; break;
+      case SEEK_END: { const s = this.size(); if (s < 0) return s; p = s + offset; break; }
+      case SEEK_DATA: case SEEK_HOLE: {
+        // Holes are the host's to know.
+        if (offset < 0) return -ENXIO;
+        const r = host.lseek(this.hostFd, offset, whence);
+        if (r < 0) return r;
+        p = r;
+        break;
+      }
+      default: return -EINVAL;
+    }
+    if (p < 0 || !Number.isFinite(p)) return -EINVAL;
+    this.pos = p;
+    return p;
+  }
+
+  override stat(dv: DataView, off: number): number {
+    const r = host.fstat(this.hostFd, dv, off);
+    if (r < 0) return r;
+    setStatDev(dv, off, this.inode.sb.dev);
+    return 0;
+  }
+
+  override ioctl(t: Task, request: number, arg: number): number {
+    if (request === FIONREAD) {
+      // file_ioctl: the bytes between the position and the end, as an int.
+      const s = this.size();
+      if (s < 0) return s;
+      ioctlDv.setInt32(0, (s - this.pos) | 0, true);
+      return t.mm.copyOut(arg, ioctlBuf, 0, 4);
+    }
+    return super.ioctl(t, request, arg);
+  }
+
+  override mappable(): Mappable | null {
+    const m = this.inode.mappable();
+    return typeof m === 'number' ? null : m;
+  }
+
+  override release(): void {
+    host.close(this.hostFd);
+    super.release();
+  }
+}
+
+/** A host directory opened for getdents64. Records come straight from the host (same layout);
+ *  lseek moves the host directory position. */
+export class HostDirFile extends InodeFile {
+  constructor(flags: number, readonly hostFd: number) { super(flags); }
+
+  override get seekable(): boolean { return true; }
+  override read(): number { return -EISDIR; }
+
+  override getdents64(_t: Task, dst: Uint8Array, off: number, len: number): number {
+    return host.getdents64(this.hostFd, dst, off, len);
+  }
+
+  override seek(offset: number, whence: number): number {
+    if (whence !== SEEK_SET && whence !== SEEK_CUR && whence !== SEEK_END) return -EINVAL;
+    const r = host.lseek(this.hostFd, offset, whence);
+    if (r >= 0) this.pos = r;
+    return r;
+  }
+
+  override release(): void {
+    host.close(this.hostFd);
+    super.release();
+  }
+}
