@@ -16,6 +16,24 @@ export class FdTable {
   getFlags(fd: number): number { return this.fdFlags[fd] ?? 0; }
   setFlags(fd: number, flags: number): void { this.fdFlags[fd] = flags; }
 
+  /** The lowest free fd >= min, or -EMFILE. */
+  firstFree(min = 0): number {
+    for (let fd = min; fd < this.limit; fd++) if (!this.files[fd]) return fd;
+    return -EMFILE;
+  }
+
+  /** Sets or clears FD_CLOEXEC on an open fd. */
+  setCloexec(fd: number, on: boolean): void {
+    if (this.files[fd]) this.fdFlags[fd] = on ? (this.fdFlags[fd]! | FD_CLOEXEC) : (this.fdFlags[fd]! & ~FD_CLOEXEC);
+  }
+
+  /** One past the highest open fd. */
+  get size(): number {
+    let n = this.files.length;
+    while (n > 0 && !this.files[n - 1]) n--;
+    return n;
+  }
+
   /** Installs file at the lowest free fd >= min; takes over one reference. Returns fd or -EMFILE. */
   install(file: FileDescription, cloexec: boolean, min = 0): number {
     for (let fd = min; fd < this.limit; fd++) {

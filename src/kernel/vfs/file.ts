@@ -9,7 +9,7 @@ export {
   O_RDONLY, O_WRONLY, O_RDWR, O_ACCMODE, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK, O_DSYNC,
   O_ASYNC, O_DIRECT, O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW, O_NOATIME, O_CLOEXEC, O_SYNC, O_PATH, O_TMPFILE,
 } from '../abi/fcntl';
-import { O_ACCMODE, O_PATH, O_RDONLY, O_WRONLY } from '../abi/fcntl';
+import { F_GETPIPE_SZ, F_SETPIPE_SZ, O_ACCMODE, O_PATH, O_RDONLY, O_WRONLY } from '../abi/fcntl';
 
 export abstract class FileDescription {
   refs = 1;
@@ -24,6 +24,7 @@ export abstract class FileDescription {
   constructor(flags: number) { this.flags = flags; }
 
   /** Reads into dst[off, off+len) at pos (pos < 0: at this.pos, advancing it). Bytes read or -errno.
+   *  dst may be guest memory from mm.translate: read and write must not use t.mm themselves.
    *  Default: EINVAL, what Linux gives for a file without a read operation. */
   read(_t: Task, _dst: Uint8Array, _off: number, _len: number, _pos: number): number { return -EINVAL; }
   /** Writes src[off, off+len) at pos (pos < 0: at this.pos / end with O_APPEND). Bytes written or -errno.
@@ -43,8 +44,11 @@ export abstract class FileDescription {
   getdents64(_t: Task, _dst: Uint8Array, _off: number, _len: number): number { return -ENOTDIR; }
   /** ioctl(2) requests this kind of file knows (the generic FIO* ones are handled before). */
   ioctl(_t: Task, _request: number, _arg: number): number { return -ENOTTY; }
-  /** fcntl(2) commands beyond the generic ones (F_GETPIPE_SZ, seals, ...): EINVAL by default. */
-  fcntl(_t: Task, _cmd: number, _arg: number): number { return -EINVAL; }
+  /** fcntl(2) commands beyond the generic ones (F_GETPIPE_SZ, seals, ...): EINVAL by default,
+   *  EBADF for the pipe-size commands (what Linux gives on a file that is not a pipe). */
+  fcntl(_t: Task, cmd: number, _arg: number): number {
+    return cmd === F_SETPIPE_SZ || cmd === F_GETPIPE_SZ ? -EBADF : -EINVAL;
+  }
   /** Called after F_SETFL / FIONBIO changed this.flags. */
   flagsChanged(): void {}
   /** The backing for mmap, or null (mmap gives ENODEV). */
