@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/uio.h>
@@ -93,6 +94,13 @@ static Napi::Value Fstat(const Napi::CallbackInfo& info) {
   uint64_t off = ToI64(info[2]);
   if (!GetBytes(info[1], &b) || off + sizeof(struct stat) > b.len) return Napi::Number::New(info.Env(), -EFAULT);
   return Ret(info.Env(), fstat(I32(info[0]), reinterpret_cast<struct stat*>(b.data + off)));
+}
+// fstatfs(fd, buf, off): raw struct statfs (x86_64 layout, 120 bytes).
+static Napi::Value Fstatfs(const Napi::CallbackInfo& info) {
+  Bytes b;
+  uint64_t off = ToI64(info[2]);
+  if (!GetBytes(info[1], &b) || off + sizeof(struct statfs) > b.len) return Napi::Number::New(info.Env(), -EFAULT);
+  return Ret(info.Env(), fstatfs(I32(info[0]), reinterpret_cast<struct statfs*>(b.data + off)));
 }
 // fstatat(dirfd, path, buf, off, flags)
 static Napi::Value Fstatat(const Napi::CallbackInfo& info) {
@@ -275,6 +283,7 @@ Napi::Object InitHost(Napi::Env env, Napi::Object exports) {
   F("lseek", Lseek);
   F("fstat", Fstat);
   F("fstatat", Fstatat);
+  F("fstatfs", Fstatfs);
   F("statx", Statx);
   F("getdents64", Getdents64);
   F("readlinkat", Readlinkat);

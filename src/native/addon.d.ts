@@ -67,6 +67,7 @@ export interface Host {
   pwrite(fd: number, buf: Bytes, off: number, len: number, pos: number): number;
   lseek(fd: number, offset: number, whence: number): number;
   fstat(fd: number, buf: Bytes, off: number): number;              // raw struct stat
+  fstatfs(fd: number, buf: Bytes, off: number): number;            // raw struct statfs (120 bytes)
   fstatat(dirfd: number, path: PathArg, buf: Bytes, off: number, flags: number): number;
   statx(dirfd: number, path: PathArg, flags: number, mask: number, buf: Bytes, off: number): number;
   getdents64(fd: number, buf: Bytes, off: number, len: number): number;
