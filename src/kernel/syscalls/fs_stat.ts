@@ -5,6 +5,7 @@ import {
   AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_STATX_SYNC_TYPE, AT_SYMLINK_NOFOLLOW, PATH_MAX,
 } from '../abi/fcntl';
 import { STAT_SIZE, STATX_STRUCT_SIZE, STATX__RESERVED } from '../abi/stat';
+import { STATFS_SIZE } from '../abi/statfs';
 import type { Task } from '../task';
 import type { FileDescription } from '../vfs/file';
 import { permission } from '../vfs/perm';
@@ -127,6 +128,26 @@ export const sysFaccessat: Handler = (t) => doAccess(t, t.regs.argInt(0), t.regs
 export const sysFaccessat2: Handler = (t) =>
   doAccess(t, t.regs.argInt(0), t.regs.arg(1), t.regs.argInt(2), t.regs.argInt(3));
 
+// ---- statfs
+
+function statfsOut(t: Task, target: Dentry | FileDescription | number, buf: number): number {
+  if (typeof target === 'number') return target;
+  const d = target instanceof Dentry ? target : target.dentry;
+  const r = d === null ? -EBADF : d.inode.statfs(scratchDv, 0);
+  if (target instanceof Dentry) target.put();
+  if (r < 0) return r;
+  return t.mm.copyOut(buf, scratch, 0, STATFS_SIZE);
+}
+
+/** implements Linux statfs(2) */
+export const sysStatfs: Handler = (t) => statfsOut(t, lookupAt(t, AT_FDCWD, t.regs.arg(0), AT_FOLLOW), t.regs.arg(1));
+
+/** implements Linux fstatfs(2) (O_PATH fds too) */
+export const sysFstatfs: Handler = (t) => {
+  const f = getFile(t, t.regs.argInt(0));
+  return f === null ? -EBADF : statfsOut(t, f, t.regs.arg(1));
+};
+
 export const fsStatSyscalls: Record<string, Handler> = {
   stat: sysStat,
   lstat: sysLstat,
@@ -138,4 +159,6 @@ export const fsStatSyscalls: Record<string, Handler> = {
   access: sysAccess,
   faccessat: sysFaccessat,
   faccessat2: sysFaccessat2,
+  statfs: sysStatfs,
+  fstatfs: sysFstatfs,
 };

@@ -3,6 +3,7 @@
 import '../../devices';
 import { registeredDevices, type DeviceSpec } from '../../devices/registry';
 import { S_IFCHR, makedev } from '../abi/stat';
+import { ST_NOSUID, TMPFS_MAGIC } from '../abi/statfs';
 import type { Dentry } from './dentry';
 import type { FileDescription } from './file';
 import { allocAnonDev, allocMntId, Inode, Superblock, type VfsCtx } from './inode';
@@ -21,7 +22,7 @@ export class DeviceInode extends Inode {
 
 /** Builds /dev's root directory. */
 export function makeDevfs(): StaticDirInode {
-  const sb = new Superblock('devtmpfs', allocAnonDev(), allocMntId(), false);
+  const sb = new Superblock('devtmpfs', allocAnonDev(), allocMntId(), false, TMPFS_MAGIC, ST_NOSUID);
   const root = new StaticDirInode(sb, 1, 0o755);
   let ino = 2;
   for (const spec of registeredDevices()) root.add(spec.name, new DeviceInode(sb, ino++, spec));

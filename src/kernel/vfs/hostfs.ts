@@ -28,6 +28,7 @@ import {
   devMajor, devMinor, setStatDev, statDev, statGid, statIno, statMode, statSize, statUid,
 } from '../abi/stat';
 import { setU64 } from '../../platform/u64';
+import { F_FLAGS, F_FSID, OVERLAYFS_SUPER_MAGIC, ST_NODEV, ST_RDONLY, ST_VALID } from '../abi/statfs';
 import type { Mappable } from '../mm/vma';
 import type { Task } from '../task';
 import type { Dentry } from './dentry';
@@ -64,7 +65,7 @@ export class HostFs {
     const fd = host.openat(AT_FDCWD, rootDir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0) throw new Error(`cannot open the root directory ${rootDir}: errno ${-fd}`);
     if (host.fstat(fd, sbuf, 0) < 0) { host.close(fd); throw new Error(`cannot stat the root directory ${rootDir}`); }
-    this.sb = new Superblock('hostfs', allocAnonDev(), allocMntId(), true);
+    this.sb = new Superblock('hostfs', allocAnonDev(), allocMntId(), true, OVERLAYFS_SUPER_MAGIC, ST_NODEV);
     this.root = new HostInode(this.sb, fd, null, '/', sdv);
   }
 }
@@ -150,6 +151,17 @@ export class HostInode extends Inode {
     const r = host.statx(this.fd, '', AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | (flags & AT_STATX_SYNC_TYPE), mask, dv, off);
     if (r < 0) return r;
     patchStatx(dv, off, this.sb);
+    return 0;
+  }
+
+  /** The host file system's capacity, as tsvisor's read-only mount (our fsid, ST_RDONLY). */
+  override statfs(dv: DataView, off: number): number {
+    const r = host.fstatfs(this.fd, dv, off);
+    if (r < 0) return r;
+    dv.setUint32(off + F_FSID, this.sb.dev, true);
+    dv.setUint32(off + F_FSID + 4, 0, true);
+    const flags = dv.getUint32(off + F_FLAGS, true);
+    dv.setUint32(off + F_FLAGS, flags | ST_RDONLY | ST_VALID | this.sb.mountFlags, true);
     return 0;
   }
 

@@ -3,6 +3,7 @@
 // inodes (lookup, readlink) and opens them into file descriptions.
 import { EINVAL, ENOTDIR } from '../errno';
 import { STAT_SIZE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, statxFromStat } from '../abi/stat';
+import { putStatfs, ST_RDONLY } from '../abi/statfs';
 import type { Credentials, Task } from '../task';
 import type { Dentry } from './dentry';
 import type { FileDescription } from './file';
@@ -16,6 +17,10 @@ export class Superblock {
     readonly mntId: number,
     /** Writes give EROFS (the root in this slice; the overlay comes later). */
     readonly readonly: boolean,
+    /** f_type for statfs(2). */
+    readonly magic = 0,
+    /** Mount flags for statfs's f_flags (ST_NOSUID, ST_NODEV, ...; ST_RDONLY follows readonly). */
+    readonly mountFlags = 0,
   ) {}
 }
 
@@ -69,6 +74,13 @@ export abstract class Inode {
     const r = this.stat(statScratchDv, 0);
     if (r < 0) return r;
     statxFromStat(statScratchDv, 0, dv, off, this.sb.mntId);
+    return 0;
+  }
+
+  /** Fills a struct statfs (120 bytes) for the file system this inode is in. */
+  statfs(dv: DataView, off: number): number {
+    const sb = this.sb;
+    putStatfs(dv, off, sb.magic, sb.dev, sb.mountFlags | (sb.readonly ? ST_RDONLY : 0));
     return 0;
   }
 

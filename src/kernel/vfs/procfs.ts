@@ -5,6 +5,7 @@
 // cached (they describe live processes).
 import { EINVAL, ENOENT } from '../errno';
 import { S_IFLNK } from '../abi/stat';
+import { PROC_SUPER_MAGIC, ST_NODEV, ST_NOEXEC, ST_NOSUID } from '../abi/statfs';
 import type { Task } from '../task';
 import type { FileDescription } from './file';
 import { allocAnonDev, allocMntId, Inode, Superblock, type MagicTarget, type VfsCtx } from './inode';
@@ -148,5 +149,6 @@ class MagicLinkInode extends Inode {
 
 /** Builds /proc's root directory. */
 export function makeProcfs(): Inode {
-  return new ProcRootInode(new Superblock('proc', allocAnonDev(), allocMntId(), false));
+  return new ProcRootInode(new Superblock('proc', allocAnonDev(), allocMntId(), false, PROC_SUPER_MAGIC,
+    ST_NOSUID | ST_NODEV | ST_NOEXEC));
 }

@@ -12,7 +12,8 @@ import { PathFile, type FileDescription } from './file';
 import { FsContext } from './fs_context';
 import { HostFs } from './hostfs';
 import { makeStdioFile } from './host_stdio';
-import type { Inode, VfsCtx } from './inode';
+import { allocAnonDev, allocMntId, Superblock, type Inode, type VfsCtx } from './inode';
+import { ANON_INODE_FS_MAGIC } from '../abi/statfs';
 import { LAST_NORM, LOOKUP_DIRECTORY, LOOKUP_FOLLOW, walk, walkParent } from './namei';
 import { MAY_EXEC, MAY_READ, MAY_WRITE, modePermission, permission } from './perm';
 import { makeDevfs } from './devfs';
@@ -41,6 +42,8 @@ export class Vfs {
   readonly hostfs: HostFs;
   /** The root of the tree (pinned). */
   readonly root: Dentry;
+  /** Where anonymous files live (host stdio now; pipes and sockets later). */
+  readonly anonSb = new Superblock('anon_inodefs', allocAnonDev(), allocMntId(), false, ANON_INODE_FS_MAGIC);
 
   constructor(opts: VfsOptions) {
     this.cache = new DentryCache(opts.dentryCacheSize ?? 256);
@@ -74,7 +77,7 @@ export class Vfs {
   /** Wraps one of tsvisor's own host fds for the init process's stdio. `flags` is the access
    *  mode to use when the host cannot tell (F_GETFL fails). */
   stdioFile(hostFd: number, flags?: number): FileDescription {
-    return makeStdioFile(this.hostfs.sb, hostFd, flags);
+    return makeStdioFile(this.anonSb, hostFd, flags);
   }
 
   /**

@@ -264,6 +264,57 @@ S('stat, lstat, fstat, newfstatat, statx', () => {
   assert.is(h.call(st.statx!, AT_FDCWD, h.str('/dev/null'), 0, 0x7ff, BAD), -EFAULT);
 });
 
+S('host stdio: pass-through, positions like Linux, reopening through /dev/stdout', () => {
+  const file = path.join(fx.top, 'out.txt');
+  const hf = fs.openSync(file, 'w+');
+  const fifo = fs.openSync(path.join(fx.root, 'fifo'), fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+  try {
+    assert.is(h.t.files.installAt(1, h.vfs.stdioFile(hf, O_WRONLY), false), 1);
+    assert.is(h.t.files.installAt(3, h.vfs.stdioFile(fifo, O_RDWR), false), 3);
+    const msg = h.str('hello\n');
+    assert.is(h.call(io.write!, 1, msg, 6), 6);
+    assert.is(h.call(io.lseek!, 1, 0, 1), 6, 'a regular file keeps its position');
+    assert.is(h.call(io.pwrite64!, 1, msg, 1, 0), 1);
+    const o = open('/dev/stdout', O_WRONLY | O_CREAT | O_TRUNC, 0o644);
+    assert.ok(o >= 0, `open /dev/stdout: ${o}`);
+    assert.is(h.call(io.write!, o, msg, 6), 6);
+    assert.is(fs.readFileSync(file, 'latin1'), 'hello\nhello\n');
+    const buf = h.alloc(144);
+    assert.is(h.call(st.fstat!, 1, buf), 0);
+    assert.is(h.peek(buf, 144).readUInt32LE(ST_MODE) & 0o170000, 0o100000);
+    // A FIFO: no positions, data passes.
+    assert.is(h.call(io.write!, 3, msg, 6), 6);
+    assert.is(h.call(io.lseek!, 3, 0, 1), -ESPIPE);
+    assert.is(h.call(io.pread64!, 3, buf, 1, 0), -ESPIPE);
+    assert.is(readAll(3, 100), 'hello\n');
+    assert.is(h.call(fc.ioctl!, 3, TCGETS, buf), -ENOTTY);
+    const n = h.call(st.readlink!, h.str('/proc/self/fd/3'), buf, 100);
+    assert.match(h.peek(buf, n).toString(), /^pipe:\[\d+\]$/);
+    h.call(op.close!, 1);
+    h.call(op.close!, 3);
+    h.call(op.close!, o);
+    assert.ok(fs.fstatSync(hf).isFile(), 'the host fd stays open after the guest closes it');
+  } finally {
+    fs.closeSync(hf);
+    fs.closeSync(fifo);
+  }
+});
+
+S('statfs, fstatfs', () => {
+  const buf = h.alloc(120);
+  assert.is(h.call(st.statfs!, h.str('/etc'), buf), 0);
+  let b = h.peek(buf, 120);
+  assert.ok((Number(b.readBigUInt64LE(80)) & 1) === 1, 'ST_RDONLY on the root');
+  assert.is(h.call(st.statfs!, h.str('/proc/self'), buf), 0);
+  b = h.peek(buf, 120);
+  assert.is(Number(b.readBigUInt64LE(0)), 0x9fa0);
+  assert.is(h.call(st.fstatfs!, open('/dev/null'), buf), 0);
+  assert.is(Number(h.peek(buf, 8).readBigUInt64LE(0)), 0x01021994);
+  assert.is(h.call(st.fstatfs!, 99, buf), -EBADF);
+  assert.is(h.call(st.statfs!, h.str('/missing'), buf), -ENOENT);
+  assert.is(h.call(st.statfs!, h.str('/etc'), BAD), -EFAULT);
+});
+
 S('readlink and /proc/self', () => {
   const buf = h.alloc(4096);
   assert.is(h.call(st.readlink!, h.str('/dir/link'), buf, 4096), 1);
