@@ -113,12 +113,17 @@ export const sysOpenat2: Handler = (t) => {
 /** implements Linux close(2) */
 export const sysClose: Handler = (t) => t.files.close(t.regs.argInt(0));
 
-/** implements Linux close_range(2). CLOSE_RANGE_UNSHARE is accepted; the table is not shared
- *  between processes here (threads sharing it see the closes, as before unsharing). */
+/** implements Linux close_range(2) */
 export const sysCloseRange: Handler = (t) => {
   const first = t.regs.argInt(0) >>> 0, last = t.regs.argInt(1) >>> 0, flags = t.regs.argInt(2) >>> 0;
   if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) return -EINVAL;
   if (first > last) return -EINVAL;
+  if ((flags & CLOSE_RANGE_UNSHARE) && t.files.users > 1) {
+    // This task gets a table of its own first; the others keep theirs untouched.
+    const mine = t.files.clone();
+    t.files.release();
+    t.files = mine;
+  }
   const end = Math.min(last, t.files.size - 1);
   for (let fd = first; fd <= end; fd++) {
     if (t.files.get(fd) === null) continue;

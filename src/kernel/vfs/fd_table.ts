@@ -9,6 +9,20 @@ export class FdTable {
   private readonly fdFlags: number[] = [];
   /** RLIMIT_NOFILE soft limit. */
   limit = 1024;
+  /** Tasks using this table (CLONE_FILES shares it); the last one to leave closes everything. */
+  users = 1;
+
+  /** Another user of this same table (clone with CLONE_FILES). */
+  share(): this {
+    this.users++;
+    return this;
+  }
+
+  /** One user leaves (exit, exec's unshare); the last one closes every fd. */
+  release(): void {
+    if (--this.users > 0) return;
+    this.closeAll();
+  }
 
   get(fd: number): FileDescription | null {
     return fd >= 0 ? this.files[fd] ?? null : null;

@@ -8,6 +8,8 @@ import type { Vfs } from './vfs';
 
 export class FsContext {
   umask = 0o022;
+  /** Tasks using this context (CLONE_FS shares it); the references go when the last one leaves. */
+  users = 1;
   private _root: Dentry;
   private _cwd: Dentry;
 
@@ -32,6 +34,12 @@ export class FsContext {
     this._root = d;
   }
 
+  /** Another user of this same context (clone with CLONE_FS). */
+  share(): this {
+    this.users++;
+    return this;
+  }
+
   /** A copy for fork (or clone without CLONE_FS). */
   clone(): FsContext {
     const c = new FsContext(this.vfs, this._root, this._cwd);
@@ -39,8 +47,9 @@ export class FsContext {
     return c;
   }
 
-  /** Drops the references (when the last task using it goes). */
+  /** One user leaves (exit, or unshare(CLONE_FS)); the last one drops the references. */
   release(): void {
+    if (--this.users > 0) return;
     this._cwd.put();
     this._root.put();
   }
