@@ -28,6 +28,7 @@ import {
   devMajor, devMinor, setStatDev, statDev, statGid, statIno, statMode, statSize, statUid,
 } from '../abi/stat';
 import { setU64 } from '../../platform/u64';
+import { D64_NAME, D_INO, D_RECLEN } from '../abi/dirent';
 import { F_FLAGS, F_FSID, OVERLAYFS_SUPER_MAGIC, ST_NODEV, ST_RDONLY, ST_VALID } from '../abi/statfs';
 import type { Mappable } from '../mm/vma';
 import type { Task } from '../task';
@@ -117,7 +118,7 @@ export class HostInode extends Inode {
       }
       case S_IFDIR: {
         const fd = host.openat2(this.fd, '.', O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, HOST_RESOLVE);
-        return fd < 0 ? mapHostError(fd) : new HostDirFile(flags, fd);
+        return fd < 0 ? mapHostError(fd) : new HostDirFile(flags, fd, this.parentInode === null ? this.ino : -1);
       }
       case S_IFLNK: return -ELOOP;
       case S_IFCHR: case S_IFBLK: return -EACCES;
@@ -284,15 +285,25 @@ export class HostRegularFile extends InodeFile {
 }
 
 /** A host directory opened for getdents64. Records come straight from the host (same layout);
- *  lseek moves the host directory position. */
+ *  lseek moves the host directory position. At the sandbox root, ".." names the root itself
+ *  (as at the root of a container), not the host directory above it. */
 export class HostDirFile extends InodeFile {
-  constructor(flags: number, readonly hostFd: number) { super(flags); }
+  constructor(flags: number, readonly hostFd: number, private readonly rootIno: number) { super(flags); }
 
   override get seekable(): boolean { return true; }
   override read(): number { return -EISDIR; }
 
   override getdents64(_t: Task, dst: Uint8Array, off: number, len: number): number {
-    return host.getdents64(this.hostFd, dst, off, len);
+    const n = host.getdents64(this.hostFd, dst, off, len);
+    if (n > 0 && this.rootIno >= 0) {
+      const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
+      for (let p = off; p < off + n; p += dv.getUint16(p + D_RECLEN, true)) {
+        if (dst[p + D64_NAME] === 46 && dst[p + D64_NAME + 1] === 46 && dst[p + D64_NAME + 2] === 0) {
+          setU64(dv, p + D_INO, this.rootIno);
+        }
+      }
+    }
+    return n;
   }
 
   override seek(offset: number, whence: number): number {

@@ -380,6 +380,14 @@ S('getdents64, getdents, lseek on directories', () => {
   const oldNames: string[] = [];
   for (let p = 0; p < n;) { const len = old.readUInt16LE(p + 16); oldNames.push(old.toString('latin1', p + 18, old.indexOf(0, p + 18))); assert.ok([4, 8].includes(old[p + len - 1]!)); p += len; }
   assert.equal(oldNames.sort(), ['.', '..', 'x']);
+  // At the root, ".." is the root itself.
+  const r0 = open('/', O_RDONLY | O_DIRECTORY);
+  const rn = h.call(dir.getdents64!, r0, buf, 4096);
+  const rb = h.peek(buf, rn);
+  const rootIno = fs.statSync(fx.root).ino;
+  let dotdot = -1;
+  for (let p = 0; p < rn; p += rb.readUInt16LE(p + 16)) if (rb.toString('latin1', p + 19, p + 22) === '..\0') dotdot = Number(rb.readBigUInt64LE(p));
+  assert.is(dotdot, rootIno);
   const f = open('/etc/passwd');
   assert.is(h.call(dir.getdents64!, f, buf, 4096), -ENOTDIR);
   assert.is(h.call(dir.getdents64!, 99, buf, 4096), -EBADF);
