@@ -10,7 +10,7 @@ import { SIGBUS, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, defaultAction, Defau
 import { RET_BLOCK, RET_NO_WRITEBACK, type SyscallEntry } from './syscalls/types';
 import { buildTable } from './syscalls/table';
 import { Credentials, SignalHandlers, Task, TASK_BLOCKED, TASK_EXITED, TASK_RUNNABLE } from './task';
-import { FdTable } from './vfs/fd_table';
+import { FdTable, release } from './vfs/fd_table';
 import type { Vfs } from './vfs/vfs';
 import { loadProgram, type CpuFacts } from './loader';
 import type { Strace } from './strace';
@@ -75,7 +75,7 @@ export class Kernel {
     const exe = this.vfs.openExec(fs, path);
     if (typeof exe === 'number') return exe;
     const files = new FdTable();
-    stdio.forEach((hostFd, i) => files.installAt(i, this.vfs.stdioFile(hostFd, i === 0 ? 0 : 1), false));
+    stdio.forEach((hostFd, i) => files.installAt(i, this.vfs.stdioFile(hostFd), false));
     const as = this.platform.newAddressSpace();
     const mm = new MM(this.mem, as);
     const tid = this.nextTid++;
@@ -86,9 +86,8 @@ export class Kernel {
       uid: 0, euid: 0, gid: 0, egid: 0, random: (b) => require('crypto').randomFillSync(b),
       openInterp: (p) => this.vfs.openExec(fs, p), vdsoBase: 0,
     });
-    exe.file.refs--;
-    if (exe.file.refs === 0) exe.file.release();
-    if (typeof r === 'number') { mm.destroy(); files.closeAll(); return r; }
+    release(exe.file);
+    if (typeof r === 'number') { mm.destroy(); files.release(); fs.release(); return r; }
     t.regs.set(RIP, r.entry);
     t.regs.set(6 /* RSP */, r.sp);
     this.tasks.set(tid, t);
@@ -186,7 +185,7 @@ export class Kernel {
       return;
     }
     if (res !== RET_NO_WRITEBACK) regs.set(RAX, res);
-    if (strace) strace.exit(t, nr, res === RET_NO_WRITEBACK ? 0 : res);
+    if (strace) strace.exit(t, nr, res);
   }
 
   private handleFault(t: Task, vector: number, errorCode: number, addr: number): void {
@@ -239,7 +238,8 @@ export class Kernel {
     let last = true;
     for (const o of this.tasks.values()) if (o.tgid === t.tgid) { last = false; break; }
     if (last) {
-      t.files.closeAll();
+      t.files.release();
+      t.fs.release();
       t.mm.destroy();
     }
   }

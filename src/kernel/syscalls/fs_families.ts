@@ -1,4 +1,12 @@
 // The file-system syscall families (src/kernel/syscalls/fs_*.ts), gathered for table.ts.
 import type { Handler } from './types';
+import { fsIoSyscalls } from './fs_io';
+import { fsOpenSyscalls } from './fs_open';
+import { fsStatSyscalls } from './fs_stat';
+import { fsDirSyscalls } from './fs_dir';
+import { fsFcntlSyscalls } from './fs_fcntl';
+import { fsModifySyscalls } from './fs_modify';
 
-export const fsFamilies: Record<string, Handler>[] = [];
+export const fsFamilies: Record<string, Handler>[] = [
+  fsIoSyscalls, fsOpenSyscalls, fsStatSyscalls, fsDirSyscalls, fsFcntlSyscalls, fsModifySyscalls,
+];

@@ -19,6 +19,12 @@ const MAP_KNOWN = MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DEN
 
 function pageUp(a: number): number { return Math.ceil(a / PAGE_SIZE) * PAGE_SIZE; }
 
+/** Linux's default overcommit heuristic: one private writable request larger than all
+ *  memory fails. The sandbox's memory is its cap. */
+function overcommitOk(t: Task, len: number): boolean {
+  return len <= t.mm.mem.size;
+}
+
 /** implements Linux brk(2); returns the (possibly unchanged) break, never -errno. */
 export const sysBrk: Handler = (t: Task) => {
   const mm = t.mm;
@@ -26,7 +32,7 @@ export const sysBrk: Handler = (t: Task) => {
   if (want < mm.brkStart || want >= TASK_SIZE) return mm.brk;
   const oldEnd = pageUp(mm.brk), newEnd = pageUp(want);
   if (newEnd > oldEnd) {
-    if (mm.overlaps(oldEnd, newEnd)) return mm.brk;
+    if (mm.overlaps(oldEnd, newEnd) || !overcommitOk(t, newEnd - oldEnd)) return mm.brk;
     const a = mm.map(oldEnd, newEnd - oldEnd, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, true, null, 0, '[heap]');
     if (a < 0) return mm.brk;
   } else if (newEnd < oldEnd) {
@@ -49,6 +55,7 @@ export const sysMmap: Handler = (t: Task) => {
   const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
   if (fixed && addr % PAGE_SIZE !== 0) return -EINVAL;
   const p = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+  if ((p & PROT_WRITE) && type === MAP_PRIVATE && !(flags & MAP_NORESERVE) && !overcommitOk(t, len)) return -ENOMEM;
   let res: number;
   if (flags & MAP_ANONYMOUS) {
     // MAP_SHARED anonymous memory behaves as private until processes can share it (fork).

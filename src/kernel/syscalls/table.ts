@@ -22,7 +22,19 @@ const PARTIAL: Record<string, string> = {
   rseq: 'returns ENOSYS, as a kernel built without CONFIG_RSEQ (glibc falls back)',
   getpgid: 'one session and process group (1) for the whole sandbox',
   getsid: 'one session and process group (1) for the whole sandbox',
+  ioctl: 'generic FIO* requests, and TCGETS/TIOCGWINSZ passed through for host terminals',
+  fcntl: 'record locks are always granted; no F_SETOWN/SIGIO',
+  flock: 'locks are always granted',
+  openat2: 'RESOLVE_CACHED gives EAGAIN (callers retry without it)',
+  open: 'the root is read-only until the overlay lands: writes give EROFS',
+  openat: 'the root is read-only until the overlay lands: writes give EROFS',
 };
+/** The change calls of fs_modify.ts: EROFS on the read-only root, EPERM in /proc and /dev. */
+for (const n of ['mkdir', 'mkdirat', 'mknod', 'mknodat', 'symlink', 'symlinkat', 'link', 'linkat', 'unlink', 'unlinkat',
+  'rmdir', 'rename', 'renameat', 'renameat2', 'truncate', 'ftruncate', 'chmod', 'fchmod', 'fchmodat', 'fchmodat2',
+  'chown', 'lchown', 'fchown', 'fchownat', 'utimensat', 'utimes', 'futimesat', 'utime', 'fallocate']) {
+  PARTIAL[n] = 'the root is read-only until the overlay lands (EROFS); EPERM in /proc and /dev';
+}
 
 /** Calls a sandbox refuses on purpose, with the errno a Linux kernel gives an unprivileged caller. */
 const REFUSED: Record<string, [number, string]> = {
