@@ -14,6 +14,7 @@ Napi::Function MemFd::Define(Napi::Env env) {
     InstanceMethod("view", &MemFd::View),
     InstanceMethod("fallocate", &MemFd::Fallocate),
     InstanceMethod("punchHole", &MemFd::PunchHole),
+    InstanceMethod("populate", &MemFd::Populate),
     InstanceMethod("close", &MemFd::Close),
   });
 }
@@ -57,6 +58,18 @@ Napi::Value MemFd::Fallocate(const Napi::CallbackInfo& info) {
 // punchHole(offset, length): give freed frames back to the host (reads as zero after).
 Napi::Value MemFd::PunchHole(const Napi::CallbackInfo& info) {
   int r = fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, ToI64(info[0]), ToI64(info[1]));
+  return Napi::Number::New(info.Env(), r < 0 ? -errno : 0);
+}
+
+// populate(offset, length): MADV_POPULATE_WRITE on this process's mapping: backs the
+// range and maps it here, so KVM finds host PTEs present (and can prefetch shadow entries).
+Napi::Value MemFd::Populate(const Napi::CallbackInfo& info) {
+  uint64_t off = ToI64(info[0]), len = ToI64(info[1]);
+  if (!base_ || off + len > size_) return Napi::Number::New(info.Env(), -EINVAL);
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+  int r = madvise(base_ + off, len, MADV_POPULATE_WRITE);
   return Napi::Number::New(info.Env(), r < 0 ? -errno : 0);
 }
 

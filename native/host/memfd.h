@@ -20,6 +20,7 @@ class MemFd : public Napi::ObjectWrap<MemFd> {
   Napi::Value View(const Napi::CallbackInfo& info);
   Napi::Value Fallocate(const Napi::CallbackInfo& info);
   Napi::Value PunchHole(const Napi::CallbackInfo& info);
+  Napi::Value Populate(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   int fd_ = -1;
   uint8_t* base_ = nullptr;

@@ -58,7 +58,10 @@ export async function runCommand(program: string, args: string[], o: RunOptions)
     debug: o.debug ? (m) => err(`tsvisor: ${m}\n`) : undefined,
     fatal: (m) => err(m + '\n'),
   });
-  const tid = kernel.spawnInit(program, [program, ...args], hostEnvironment(), [0, 1, 2]);
+  // Like `runsc do`: the program starts in the caller's directory when the root contains it.
+  const rel = path.relative(root, process.cwd());
+  const cwd = rel.startsWith('..') || path.isAbsolute(rel) ? '/' : '/' + rel;
+  const tid = kernel.spawnInit(program, [program, ...args], hostEnvironment(), [0, 1, 2], cwd);
   if (tid < 0) {
     err(`tsvisor: ${program}: ${errnoMessage(-tid)}\n`);
     return -tid === ENOENT ? 127 : -tid === EACCES || -tid === ENOEXEC ? 126 : 125;

@@ -12,6 +12,7 @@ import { buildTable } from './syscalls/table';
 import { Credentials, SignalHandlers, Task, TASK_BLOCKED, TASK_EXITED, TASK_RUNNABLE } from './task';
 import { FdTable, release } from './vfs/fd_table';
 import type { Vfs } from './vfs/vfs';
+import { walk, LOOKUP_DIRECTORY, LOOKUP_FOLLOW } from './vfs/namei';
 import { loadProgram, type CpuFacts } from './loader';
 import type { Strace } from './strace';
 import { Timers } from './timers';
@@ -69,9 +70,16 @@ export class Kernel {
     this.timers = new Timers(() => this.kick());
   }
 
-  /** Creates the init process (pid 1) running path with argv/envp; returns -errno on failure. */
-  spawnInit(path: string, argv: string[], envp: string[], stdio: number[]): number {
+  /** Creates the init process (pid 1) running path with argv/envp, in working directory cwd
+   *  (a path inside the sandbox); returns -errno on failure. */
+  spawnInit(path: string, argv: string[], envp: string[], stdio: number[], cwd = '/'): number {
     const fs = this.vfs.newFsContext();
+    if (cwd !== '/') {
+      const d = walk(fs.ctx(null), fs.root, cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+      if (typeof d === 'number') { fs.release(); return d; }
+      fs.setCwd(d);
+      d.put();
+    }
     const exe = this.vfs.openExec(fs, path);
     if (typeof exe === 'number') return exe;
     const files = new FdTable();

@@ -49,6 +49,8 @@ export interface MemFd {
   view(offset: number, length: number): ArrayBuffer;  // throws
   fallocate(offset: number, length: number): number;
   punchHole(offset: number, length: number): number;
+  /** MADV_POPULATE_WRITE over this process's mapping (backs and maps the range); 0 or -errno. */
+  populate(offset: number, length: number): number;
   close(): void;
 }
 

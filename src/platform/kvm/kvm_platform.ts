@@ -53,6 +53,13 @@ export class KvmPlatform implements Platform, StoreSink {
   private readonly ioPortH: number;
   private readonly syncRegsMask: number;
   private readonly syncSregsMask: number;
+  // Word/halfword indices into kvm_run, computed once (no lookups on the hot path).
+  private readonly csSelH: number;
+  private readonly cr3W: number;
+  private readonly cr2W: number;
+  private readonly fsBaseW: number;
+  private readonly gsBaseW: number;
+  private readonly exitIo: number;
   // Ring-0 stack frame and store queue, as words of guest memory.
   private readonly stackW: Uint32Array;
   private readonly stackBaseW: number;
@@ -109,6 +116,12 @@ export class KvmPlatform implements Platform, StoreSink {
     this.ioPortH = kc('RUN_IO_PORT') / 2;
     this.syncRegsMask = kc('SYNC_X86_REGS');
     this.syncSregsMask = kc('SYNC_X86_SREGS');
+    this.csSelH = (this.sregsB + kc('SREGS_CS') + kc('SEG_SELECTOR')) / 2;
+    this.cr3W = (this.sregsB + kc('SREGS_CR3')) / 4;
+    this.cr2W = (this.sregsB + kc('SREGS_CR2')) / 4;
+    this.fsBaseW = (this.sregsB + kc('SREGS_FS') + kc('SEG_BASE')) / 4;
+    this.gsBaseW = (this.sregsB + kc('SREGS_GS') + kc('SEG_BASE')) / 4;
+    this.exitIo = kc('EXIT_IO');
     // kvm_valid_regs is a u64; its low word carries the mask. Until the first exit the
     // sync area is empty: seed it, since a dirty-sregs entry writes every field.
     this.run32[kc('RUN_VALID_REGS') / 4] = this.syncRegsMask | this.syncSregsMask;
@@ -208,11 +221,6 @@ export class KvmPlatform implements Platform, StoreSink {
     this.vcpuInUser = false;
   }
 
-  private sreg64(off: number): number {
-    const w = (this.sregsB + off) / 4;
-    return fromHalves(this.run32[w]!, this.run32[w + 1]!);
-  }
-
   private switchFpu(fpu: KvmFpu): void {
     if (this.fpuOwner === fpu) return;
     if (this.fpuOwner) { this.vcpu.getXsave(this.fpuOwner.platformState); this.fpuOwner.initialized = true; }
@@ -253,10 +261,8 @@ export class KvmPlatform implements Platform, StoreSink {
     let dirty = this.syncRegsMask;
     if (pt.root !== this.loadedRoot || regs[2 * FS_BASE] !== this.loadedFsLo || regs[2 * FS_BASE + 1] !== this.loadedFsHi ||
         regs[2 * GS_BASE] !== this.loadedGsLo || regs[2 * GS_BASE + 1] !== this.loadedGsHi) {
-      const s32 = this.sregsB / 4;
-      const cr3 = s32 + kc('SREGS_CR3') / 4;
+      const cr3 = this.cr3W, fs = this.fsBaseW, gs = this.gsBaseW;
       run32[cr3] = lo32(pt.root); run32[cr3 + 1] = hi32(pt.root);
-      const fs = s32 + (kc('SREGS_FS') + kc('SEG_BASE')) / 4, gs = s32 + (kc('SREGS_GS') + kc('SEG_BASE')) / 4;
       run32[fs] = regs[2 * FS_BASE]!; run32[fs + 1] = regs[2 * FS_BASE + 1]!;
       run32[gs] = regs[2 * GS_BASE]!; run32[gs + 1] = regs[2 * GS_BASE + 1]!;
       this.loadedRoot = pt.root;
@@ -276,7 +282,7 @@ export class KvmPlatform implements Platform, StoreSink {
       if (rc !== -EINTR) break;
       // Interrupted: in ring 0 (before the iret, or inside the stub) just go on;
       // in ring 3 the task's state is all in sync regs and the kernel gets control.
-      if ((this.run16[(this.sregsB + kc('SREGS_CS') + kc('SEG_SELECTOR')) / 2]! & 3) === 3) break;
+      if ((this.run16[this.csSelH]! & 3) === 3) break;
     }
     if (this.statsOn) { const t1 = performance.now(); this.counters.guestMs += t1 - t0; this.lastExitAt = t1; }
     this.queued = 0;
@@ -297,7 +303,7 @@ export class KvmPlatform implements Platform, StoreSink {
     }
     if (rc < 0) return this.panic(`KVM_RUN failed: errno ${-rc}`);
     const reason = run32[this.exitReasonW]!;
-    if (reason !== kc('EXIT_IO')) return this.panic(this.describeExit(reason));
+    if (reason !== this.exitIo) return this.panic(this.describeExit(reason));
     const port = this.run16[this.ioPortH]!;
     if (port >= VECTOR_PORT_BASE && port < VECTOR_PORT_BASE + 32) {
       const vector = port - VECTOR_PORT_BASE;
@@ -330,7 +336,7 @@ export class KvmPlatform implements Platform, StoreSink {
       ev.kind = EV_FAULT;
       ev.vector = vector;
       ev.errorCode = errorCode;
-      ev.faultAddr = vector === VEC_PF ? this.sreg64(kc('SREGS_CR2')) : 0;
+      ev.faultAddr = vector === VEC_PF ? fromHalves(this.run32[this.cr2W]!, this.run32[this.cr2W + 1]!) : 0;
       return ev;
     }
     if (port === PORT_SYSCALL) {
@@ -356,8 +362,7 @@ export class KvmPlatform implements Platform, StoreSink {
   }
 
   private readBases(regs: Uint32Array): void {
-    const s32 = this.sregsB / 4;
-    const fs = s32 + (kc('SREGS_FS') + kc('SEG_BASE')) / 4, gs = s32 + (kc('SREGS_GS') + kc('SEG_BASE')) / 4;
+    const fs = this.fsBaseW, gs = this.gsBaseW;
     regs[2 * FS_BASE] = this.loadedFsLo = this.run32[fs]!; regs[2 * FS_BASE + 1] = this.loadedFsHi = this.run32[fs + 1]!;
     regs[2 * GS_BASE] = this.loadedGsLo = this.run32[gs]!; regs[2 * GS_BASE + 1] = this.loadedGsHi = this.run32[gs + 1]!;
   }
