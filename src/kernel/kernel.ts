@@ -16,6 +16,7 @@ import { walk, LOOKUP_DIRECTORY, LOOKUP_FOLLOW } from './vfs/namei';
 import { loadProgram, type CpuFacts } from './loader';
 import type { Strace } from './strace';
 import { Timers } from './timers';
+import { FutexTable } from './futex';
 import { Limits } from './limits';
 
 export interface KernelOptions {
@@ -42,6 +43,7 @@ export class Kernel {
   readonly table: SyscallEntry[];
   readonly tasks = new Map<number, Task>();
   readonly timers: Timers;
+  readonly futexes = new FutexTable();
   hostname: string;
   domainname = '(none)';
   /** Scratch space for encoding structs before copyOut (never held across a block). */

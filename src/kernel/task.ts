@@ -4,6 +4,7 @@
 import { Regs } from '../platform/regs';
 import type { AddressSpace, FpuState } from '../platform/platform';
 import type { Limits } from './limits';
+import type { FutexWaiter } from './futex';
 import type { MM } from './mm/mm';
 import type { FdTable } from './vfs/fd_table';
 import type { FsContext } from './vfs/fs_context';
@@ -56,6 +57,8 @@ export class Task {
   waitDeadline = 0;
   waitProgress = 0;
   waitActive = false;
+  /** The futex this task waits on (part of its wait record). */
+  futexWaiter: FutexWaiter | null = null;
 
   constructor(
     readonly kernel: Kernel,

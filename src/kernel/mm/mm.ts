@@ -14,7 +14,11 @@ export const MMAP_MIN_ADDR = 0x10000;
 /** Why a fault could not be resolved. */
 export const FAULT_OK = 0, FAULT_SEGV_MAPERR = 1, FAULT_SEGV_ACCERR = 2, FAULT_OOM = 3, FAULT_SIGBUS = 4;
 
+let nextMmId = 1;
+
 export class MM {
+  /** Identifies this address space (private futex keys). */
+  readonly id = nextMmId++;
   readonly vmas: Vma[] = [];
   /** Per 2 MiB block: frame address + 1 of each page (0 = not present). */
   private readonly blocks = new Map<number, Float64Array>();
@@ -273,6 +277,12 @@ export class MM {
       f = this.blocks.get(Math.floor(addr / HUGE_SIZE))![page]!;
     }
     return f - 1;
+  }
+
+  /** The MemoryFile address behind a readable guest address (shared futex keys), or -1. */
+  physAddr(addr: number): number {
+    const pa = this.frameFor(addr, false);
+    return pa < 0 ? -1 : pa + (addr % PAGE_SIZE);
   }
 
   /** Resolves [addr, addr+len) into MemoryFile segments (segBuf/segOff/segLen); 0 or -EFAULT. */

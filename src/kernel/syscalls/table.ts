@@ -1,6 +1,6 @@
 // The x86_64 syscall table as data: number -> entry (name, how well supported,
 // handler). A compatibility page is generated from it (tsvisor syscalls).
-import { EPERM } from '../errno';
+import { EOPNOTSUPP, EPERM } from '../errno';
 import { SYSCALL_NAMES } from './names';
 import type { Handler, Support, SyscallEntry } from './types';
 import { mmSyscalls } from './mm';
@@ -9,9 +9,10 @@ import { infoSyscalls } from './info';
 import { timeSyscalls } from './time';
 import { signalSyscalls } from './signal';
 import { fsFamilies } from './fs_families';
+import { futexSyscalls } from './futex';
 
 /** Handler families, one per file; names are Linux's. */
-const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, ...fsFamilies];
+const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, ...fsFamilies];
 
 /** Calls that work but not completely: what is missing. */
 const PARTIAL: Record<string, string> = {
@@ -19,6 +20,7 @@ const PARTIAL: Record<string, string> = {
   rt_sigprocmask: 'masks are recorded; no signal is delivered yet',
   rt_sigpending: 'always empty until signal delivery exists',
   mmap: 'MAP_SHARED mappings of anonymous memory are private; writable MAP_SHARED file mappings give ENODEV',
+  futex: 'no priority-inheritance operations (LOCK_PI, UNLOCK_PI, ...: ENOSYS)',
   rseq: 'returns ENOSYS, as a kernel built without CONFIG_RSEQ (glibc falls back)',
   getpgid: 'one session and process group (1) for the whole sandbox',
   getsid: 'one session and process group (1) for the whole sandbox',
@@ -54,6 +56,11 @@ const REFUSED: Record<string, [number, string]> = {
   adjtimex: [EPERM, 'the sandbox cannot set the host clock'],
   clock_adjtime: [EPERM, 'the sandbox cannot set the host clock'],
 };
+/** Extended attributes: not supported by tsvisor's file systems yet (as on a file system without xattrs). */
+for (const n of ['setxattr', 'lsetxattr', 'fsetxattr', 'getxattr', 'lgetxattr', 'fgetxattr', 'listxattr', 'llistxattr',
+  'flistxattr', 'removexattr', 'lremovexattr', 'fremovexattr']) {
+  REFUSED[n] = [EOPNOTSUPP, 'no extended attributes yet (a file system without xattr support)'];
+}
 
 export function buildTable(): SyscallEntry[] {
   const byName = new Map<string, Handler>();
