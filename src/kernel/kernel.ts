@@ -137,6 +137,7 @@ export class Kernel {
   /** Makes a parked task runnable again; it resumes its syscall from its wait record. */
   wakeTask(t: Task): void {
     if (t.state !== TASK_BLOCKED) return;
+    t.leaveQueues();
     t.state = TASK_RUNNABLE;
     t.hostWait = false;
     this.runQueue.push(t);
@@ -149,9 +150,11 @@ export class Kernel {
       const t = this.runQueue[0]!;
       if (t.state !== TASK_RUNNABLE) { this.runQueue.shift(); continue; }
       if (t.resumeSyscall) {
-        // Woken from a wait: run the handler again from its wait record.
+        // Woken from a wait: run the handler again from its wait record, unless a signal
+        // interrupted it (then the call ends with its progress or its interrupt result).
         t.resumeSyscall = false;
-        this.dispatch(t);
+        if (t.interrupted) this.finishInterrupted(t);
+        else this.dispatch(t);
         if (t.state !== TASK_RUNNABLE) { this.runQueue.shift(); continue; }
       }
       try {
@@ -196,6 +199,16 @@ export class Kernel {
     }
     if (res !== RET_NO_WRITEBACK) regs.set(RAX, res);
     if (strace) strace.exit(t, nr, res);
+  }
+
+  private finishInterrupted(t: Task): void {
+    const res = t.waitProgress > 0 ? t.waitProgress : t.waitInterruptResult;
+    t.endWait();
+    t.regs.set(RAX, res);
+    if (this.strace) {
+      const nr = t.regs.lo(ORIG_RAX);
+      this.strace.exit(t, nr, res);
+    }
   }
 
   private handleFault(t: Task, vector: number, errorCode: number, addr: number): void {

@@ -5,6 +5,9 @@ import { Regs } from '../platform/regs';
 import type { AddressSpace, FpuState } from '../platform/platform';
 import type { Limits } from './limits';
 import type { FutexWaiter } from './futex';
+import type { WaitQueue } from './wait';
+import { ERESTARTSYS } from './errno';
+import { monotonicNs, type Timer } from './timers';
 import type { MM } from './mm/mm';
 import type { FdTable } from './vfs/fd_table';
 import type { FsContext } from './vfs/fs_context';
@@ -53,10 +56,17 @@ export class Task {
   resumeSyscall = false;
   /** Parked waiting on host readiness (keeps the sandbox from being declared deadlocked). */
   hostWait = false;
-  /** The wait record of a blocking syscall: absolute deadline (monotonic ns, 0 none) and progress. */
+  /** The wait record of a blocking syscall (see wait.ts): active, absolute deadline
+   *  (monotonic ns, 0 none), progress so far, the queues it waits on, and what an
+   *  interrupting signal makes the call return when there is no progress. */
   waitDeadline = 0;
   waitProgress = 0;
   waitActive = false;
+  waitQueues: WaitQueue[] = [];
+  waitTimer: Timer | null = null;
+  waitInterruptResult = -ERESTARTSYS;
+  /** Set when a signal woke the task from a wait. */
+  interrupted = false;
   /** The futex this task waits on (part of its wait record). */
   futexWaiter: FutexWaiter | null = null;
 
@@ -75,6 +85,40 @@ export class Task {
     /** Resource limits, shared by the threads of a process. */
     public limits: Limits,
   ) {}
+
+  /** Parks this task on q (and, once, a deadline timer); the handler then returns RET_BLOCK. */
+  blockOn(q: WaitQueue | null, deadline = 0): void {
+    this.waitActive = true;
+    if (q) q.add(this);
+    if (deadline > 0 && this.waitTimer === null) {
+      this.waitDeadline = deadline;
+      this.waitTimer = this.kernel.timers.add(deadline, () => this.kernel.wakeTask(this));
+    }
+  }
+
+  /** True when the wait's deadline has passed. */
+  waitExpired(): boolean {
+    return this.waitDeadline > 0 && monotonicNs() >= this.waitDeadline;
+  }
+
+  /** Clears the wait record (the call is returning). */
+  endWait(): void {
+    this.waitActive = false;
+    this.waitDeadline = 0;
+    this.waitProgress = 0;
+    this.waitInterruptResult = -ERESTARTSYS;
+    this.interrupted = false;
+    if (this.futexWaiter !== null && !this.futexWaiter.woken) this.kernel.futexes.remove(this.futexWaiter);
+    this.futexWaiter = null;
+    if (this.waitTimer) { this.kernel.timers.cancel(this.waitTimer); this.waitTimer = null; }
+    this.leaveQueues();
+  }
+
+  /** Removes the task from every queue it waits on (it stays in its record). */
+  leaveQueues(): void {
+    for (const q of this.waitQueues) q.remove(this);
+    this.waitQueues.length = 0;
+  }
 
   /** The platform address space (Platform.run takes the task as its RunContext). */
   get as(): AddressSpace { return this.mm.as; }

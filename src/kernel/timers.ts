@@ -11,7 +11,7 @@ export function monotonicNs(): number {
   return tsBuf[0]! * 1e9 + tsBuf[1]!;
 }
 
-interface Timer { deadline: number; fire: () => void; seq: number; cancelled: boolean }
+export interface Timer { deadline: number; fire: () => void; seq: number; cancelled: boolean }
 
 export class Timers {
   private readonly heap: Timer[] = [];

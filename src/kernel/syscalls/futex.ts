@@ -34,12 +34,8 @@ function readWord(t: Task, addr: number): number {
 function wait(t: Task, addr: number, val: number, timeoutAddr: number, bitset: number, priv: boolean, absolute: boolean, realtime: boolean): number {
   const rec = t.futexWaiter;
   if (t.waitActive && rec) {
-    if (rec.woken) { t.waitActive = false; t.futexWaiter = null; return 0; }
-    if (t.waitDeadline > 0 && monotonicNs() >= t.waitDeadline) {
-      t.kernel.futexes.remove(rec);
-      t.waitActive = false; t.futexWaiter = null;
-      return -ETIMEDOUT;
-    }
+    if (rec.woken) { t.endWait(); return 0; }
+    if (t.waitExpired()) { t.kernel.futexes.remove(rec); t.endWait(); return -ETIMEDOUT; }
     return RET_BLOCK;
   }
   if (bitset === 0) return -EINVAL;
@@ -65,9 +61,7 @@ function wait(t: Task, addr: number, val: number, timeoutAddr: number, bitset: n
   const w = new FutexWaiter(t, key, bitset);
   t.kernel.futexes.enqueue(w);
   t.futexWaiter = w;
-  t.waitActive = true;
-  t.waitDeadline = deadline;
-  if (deadline > 0) t.kernel.timers.add(deadline, () => t.kernel.wakeTask(t));
+  t.blockOn(null, deadline);
   return RET_BLOCK;
 }
 

@@ -1,6 +1,6 @@
 // Clocks and sleeping: clock_gettime, clock_getres, gettimeofday, time, nanosleep, clock_nanosleep.
 import { host } from '../../native';
-import { EFAULT, EINVAL, ENOTSUP } from '../errno';
+import { EFAULT, EINTR, EINVAL, ENOTSUP } from '../errno';
 import type { Task } from '../task';
 import { RET_BLOCK, type Handler } from './types';
 import { monotonicNs } from '../timers';
@@ -81,12 +81,11 @@ export const sysTime: Handler = (t) => {
   return ts[0]!;
 };
 
-/** Sleeps until the monotonic deadline in the task's wait record; writes the remainder on interruption. */
+/** Sleeps until the monotonic deadline in the task's wait record. */
 function sleepUntil(t: Task, deadline: number): number {
-  if (monotonicNs() >= deadline) { t.waitActive = false; return 0; }
-  t.waitActive = true;
-  t.waitDeadline = deadline;
-  t.kernel.timers.add(deadline, () => t.kernel.wakeTask(t));
+  if (monotonicNs() >= deadline) { t.endWait(); return 0; }
+  t.waitInterruptResult = -EINTR;
+  t.blockOn(null, deadline);
   return RET_BLOCK;
 }
 
