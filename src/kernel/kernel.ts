@@ -4,9 +4,18 @@
 import { EV_FAULT, EV_INTERRUPTED, EV_PANIC, EV_SYSCALL, PF_INSTR, PF_WRITE, VEC_AC, VEC_BP, VEC_BR, VEC_DB, VEC_DE, VEC_GP, VEC_MF, VEC_NM, VEC_OF, VEC_PF, VEC_SS, VEC_UD, VEC_XM, type Platform } from '../platform/platform';
 import { RAX, RIP, ORIG_RAX } from '../platform/regs';
 import { ENOSYS, errnoName } from './errno';
-import { FAULT_OK, FAULT_OOM, FAULT_SEGV_ACCERR, MM } from './mm/mm';
+import { FAULT_OK, FAULT_OOM, FAULT_SEGV_ACCERR, FAULT_SIGBUS, MM } from './mm/mm';
 import type { MemoryFile } from './mm/memory_file';
-import { SIGBUS, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, defaultAction, DefaultAction } from './signals';
+import {
+  SIGBUS, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, defaultAction, DefaultAction, SI_KERNEL, BUS_ADRERR,
+  SEGV_ACCERR, SEGV_MAPERR, FPE_INTDIV, ILL_ILLOPN, TRAP_BRKPT, BUS_ADRALN,
+} from './signals';
+import { deliverSignals, hasDeliverable, makeInfo, recordFault, sendToTask } from './task_signals';
+import { sigBit } from './sigqueue';
+import { SIG_DFL, SIG_IGN } from './abi/sigframe';
+import type { ThreadGroup } from './thread_group';
+import { bindGroup, exitGroup, exitTask } from './task_exit';
+import { monotonicNs } from './timers';
 import { RET_BLOCK, RET_NO_WRITEBACK, type SyscallEntry } from './syscalls/types';
 import { buildTable } from './syscalls/table';
 import { Credentials, SignalHandlers, Task, TASK_BLOCKED, TASK_EXITED, TASK_RUNNABLE } from './task';
@@ -44,6 +53,15 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   readonly timers: Timers;
   readonly futexes = new FutexTable();
+  /** Thread groups by tgid (live and zombie). */
+  readonly groups = new Map<number, ThreadGroup>();
+  /** The XSAVE image of a signal frame is assembled here. */
+  readonly fpuScratch = new Uint8Array(8192);
+  /** Task cap (--max-tasks): clone/fork beyond it gives EAGAIN. */
+  maxTasks = 4096;
+  /** Preemption slice while other tasks are runnable or host work is pending. */
+  readonly sliceNs = 10_000_000;
+  private tickArmedUntil = 0;
   hostname: string;
   domainname = '(none)';
   /** Scratch space for encoding structs before copyOut (never held across a block). */
@@ -55,7 +73,7 @@ export class Kernel {
   private exit: SandboxExit | null = null;
   private wake: (() => void) | null = null;
   private readonly unsupported = new Map<number, number>();
-  private readonly strace: Strace | undefined;
+  readonly strace: Strace | undefined;
   readonly debug: ((msg: string) => void) | undefined;
   private readonly fatal: (msg: string) => void;
 
@@ -101,8 +119,35 @@ export class Kernel {
     t.regs.set(RIP, r.entry);
     t.regs.set(6 /* RSP */, r.sp);
     this.tasks.set(tid, t);
+    this.groups.set(tid, t.group);
+    bindGroup(t.group, this);
     this.runQueue.push(t);
     return tid;
+  }
+
+  /** Adds a new task (clone) to the scheduler. */
+  addTask(t: Task): void {
+    this.tasks.set(t.tid, t);
+    if (t.group.leader === t) { this.groups.set(t.tgid, t.group); bindGroup(t.group, this); }
+    this.runQueue.push(t);
+  }
+
+  /** A stopped task continues (SIGCONT). */
+  makeRunnable(t: Task): void {
+    if (!this.runQueue.includes(t)) this.runQueue.push(t);
+    this.kick();
+  }
+
+  /** Sends sig to task t's process as the kernel would (SIGPIPE, SIGXFSZ, timers). */
+  sendSignal(t: Task, sig: number, code = SI_KERNEL): void {
+    sendToTask(t, makeInfo(sig, code), true);
+  }
+
+  /** Ends t's process because of a signal (default action), with a core dump flag where Linux dumps. */
+  exitGroupBySignal(t: Task, sig: number): void {
+    const core = defaultAction(sig) === DefaultAction.Core;
+    this.strace?.killed(t, sig, core);
+    exitGroup(t, sig | (core ? 0x80 : 0));
   }
 
   /** Runs until the init process exits. */
@@ -157,12 +202,22 @@ export class Kernel {
         else this.dispatch(t);
         if (t.state !== TASK_RUNNABLE) { this.runQueue.shift(); continue; }
       }
+      if (t.inSyscall || hasDeliverable(t) || t.hasSavedMask) {
+        const inSys = t.inSyscall;
+        t.inSyscall = false;
+        if (!deliverSignals(t, inSys) || t.state !== TASK_RUNNABLE) { this.runQueue.shift(); continue; }
+      }
+      this.armTickIfNeeded();
       try {
         const ev = this.platform.run(t);
         switch (ev.kind) {
           case EV_SYSCALL: this.dispatch(t); break;
           case EV_FAULT: this.handleFault(t, ev.vector, ev.errorCode, ev.faultAddr); break;
-          case EV_INTERRUPTED: break;
+          case EV_INTERRUPTED:
+            // The tick: let the others run and the event loop breathe.
+            this.tickArmedUntil = 0;
+            if (this.runQueue[0] === t && this.runQueue.length > 1) { this.runQueue.shift(); this.runQueue.push(t); }
+            return;
           case EV_PANIC: this.internalError(`platform: ${ev.message}`); return;
           default: this.internalError(`unknown platform event ${ev.kind}`); return;
         }
@@ -172,6 +227,15 @@ export class Kernel {
       }
       if (t.state !== TASK_RUNNABLE) this.runQueue.shift();
     }
+  }
+
+  /** Arms the preemption tick when another task is runnable or host work is pending (each tick costs). */
+  private armTickIfNeeded(): void {
+    if (this.runQueue.length <= 1 && !this.timers.pending() && !this.hasBlockedOnHost()) return;
+    const now = monotonicNs();
+    if (this.tickArmedUntil > now) return;
+    this.tickArmedUntil = now + this.sliceNs;
+    this.platform.armTick(this.sliceNs);
   }
 
   private dispatch(t: Task): void {
@@ -197,7 +261,7 @@ export class Kernel {
       t.resumeSyscall = true;
       return;
     }
-    if (res !== RET_NO_WRITEBACK) regs.set(RAX, res);
+    if (res !== RET_NO_WRITEBACK) { regs.set(RAX, res); t.inSyscall = true; }
     if (strace) strace.exit(t, nr, res);
   }
 
@@ -205,6 +269,7 @@ export class Kernel {
     const res = t.waitProgress > 0 ? t.waitProgress : t.waitInterruptResult;
     t.endWait();
     t.regs.set(RAX, res);
+    t.inSyscall = true;
     if (this.strace) {
       const nr = t.regs.lo(ORIG_RAX);
       this.strace.exit(t, nr, res);
@@ -212,59 +277,57 @@ export class Kernel {
   }
 
   private handleFault(t: Task, vector: number, errorCode: number, addr: number): void {
+    let sig = SIGSEGV, code = SI_KERNEL, siAddr = 0;
     if (vector === VEC_PF) {
       const r = t.mm.fault(addr, (errorCode & PF_WRITE) !== 0, (errorCode & PF_INSTR) !== 0);
       if (r === FAULT_OK) return;
-      if (r === FAULT_OOM) { this.debug?.(`out of memory faulting 0x${addr.toString(16)}`); this.killProcess(t, SIGKILL); return; }
-      this.forceSignal(t, r === FAULT_SEGV_ACCERR || r === FAULT_OK ? SIGSEGV : r === 4 ? SIGBUS : SIGSEGV);
-      return;
+      if (r === FAULT_OOM) {
+        // As Linux's OOM killer: the process that cannot get memory is killed.
+        this.debug?.(`out of memory (sandbox cap ${this.mem.size} bytes) faulting 0x${addr.toString(16)}: killing pid ${t.tgid}`);
+        this.exitGroupBySignal(t, SIGKILL);
+        return;
+      }
+      sig = r === FAULT_SIGBUS ? SIGBUS : SIGSEGV;
+      code = r === FAULT_SIGBUS ? BUS_ADRERR : r === FAULT_SEGV_ACCERR ? SEGV_ACCERR : SEGV_MAPERR;
+      siAddr = addr;
+    } else {
+      const rip = t.regs.get(RIP);
+      switch (vector) {
+        case VEC_DE: sig = SIGFPE; code = FPE_INTDIV; siAddr = rip; break;
+        case VEC_MF: case VEC_XM: sig = SIGFPE; code = 0; siAddr = rip; break;
+        case VEC_UD: case VEC_NM: sig = SIGILL; code = ILL_ILLOPN; siAddr = rip; break;
+        case VEC_BP: sig = SIGTRAP; code = SI_KERNEL; break;
+        case VEC_DB: sig = SIGTRAP; code = TRAP_BRKPT; siAddr = rip; break;
+        case VEC_AC: sig = SIGBUS; code = BUS_ADRALN; break;
+        case VEC_SS: sig = SIGBUS; code = SI_KERNEL; break;
+        default: sig = SIGSEGV; code = SI_KERNEL; break;
+      }
     }
-    let sig = SIGSEGV;
-    switch (vector) {
-      case VEC_DE: case VEC_MF: case VEC_XM: sig = SIGFPE; break;
-      case VEC_UD: case VEC_NM: sig = SIGILL; break;
-      case VEC_BP: case VEC_DB: sig = SIGTRAP; break;
-      case VEC_AC: case VEC_SS: sig = SIGBUS; break;
-      case VEC_GP: case VEC_OF: case VEC_BR: sig = SIGSEGV; break;
-    }
-    this.forceSignal(t, sig);
+    recordFault(t, vector, errorCode, vector === VEC_PF ? addr : 0);
+    this.forceSignal(t, sig, code, siAddr);
   }
 
-  /** A synchronous signal from a fault. Handlers are delivered by the signals work (issue 3);
-   *  until then the default action applies, which for faults ends the process. */
-  forceSignal(t: Task, sig: number): void {
-    const act = defaultAction(sig);
-    if (act === DefaultAction.Terminate || act === DefaultAction.Core) this.killProcess(t, sig);
-  }
-
-  /** Ends every thread of t's process with a signal. */
-  killProcess(t: Task, sig: number): void {
-    this.exitGroup(t, sig & 0x7f, true);
-  }
-
-  /** Ends t's whole thread group with an exit code or a terminating signal. */
-  exitGroup(t: Task, code: number, bySignal: boolean): void {
-    const status = bySignal ? code & 0x7f : (code & 0xff) << 8;
-    for (const o of [...this.tasks.values()]) {
-      if (o.tgid !== t.tgid) continue;
-      this.exitTask(o, status);
+  /** A synchronous signal from a fault: if it is blocked or ignored the process dies, as Linux's force_sig. */
+  forceSignal(t: Task, sig: number, code: number, addr: number): void {
+    const act = t.sighand.actions[sig]!;
+    const [lo, hi] = sigBit(sig);
+    if (act.handler === SIG_IGN || ((t.sigMaskLo & lo) | (t.sigMaskHi & hi)) !== 0) {
+      act.handler = SIG_DFL;
+      t.sigMaskLo = (t.sigMaskLo & ~lo) >>> 0; t.sigMaskHi = (t.sigMaskHi & ~hi) >>> 0;
     }
-    if (t.tgid === 1) this.exit = { status: bySignal ? 128 + code : code & 0xff, signal: bySignal ? code : 0 };
+    const info = makeInfo(sig, code);
+    info.addr = addr;
+    sendToTask(t, info, true);
   }
 
-  /** Ends one task (exit(2) of a thread); the last one releases the process's resources. */
-  exitTask(t: Task, status: number): void {
-    if (t.state === TASK_EXITED) return;
-    t.state = TASK_EXITED;
-    t.exitStatus = status;
-    this.tasks.delete(t.tid);
-    let last = true;
-    for (const o of this.tasks.values()) if (o.tgid === t.tgid) { last = false; break; }
-    if (last) {
-      t.files.release();
-      t.fs.release();
-      t.mm.destroy();
-    }
+  /** A process has exited: the sandbox ends when init does. */
+  groupExited(g: ThreadGroup): void {
+    if (g.tgid !== 1 || this.exit) return;
+    const st = g.exitStatus;
+    const sig = st & 0x7f;
+    this.exit = sig ? { status: 128 + sig, signal: sig } : { status: (st >> 8) & 0xff, signal: 0 };
+    // Everything else in the sandbox dies with init (as in a pid namespace).
+    for (const o of [...this.tasks.values()]) exitTask(o, 9);
   }
 
   /** A bug in tsvisor: end this sandbox with a clear message and a non-zero status. */

@@ -4,8 +4,10 @@
 import { Regs } from '../platform/regs';
 import type { AddressSpace, FpuState } from '../platform/platform';
 import type { Limits } from './limits';
+import { ThreadGroup } from './thread_group';
+import { SigQueue } from './sigqueue';
 import type { FutexWaiter } from './futex';
-import type { WaitQueue } from './wait';
+import { WaitQueue } from './wait';
 import { ERESTARTSYS } from './errno';
 import { monotonicNs, type Timer } from './timers';
 import type { MM } from './mm/mm';
@@ -13,7 +15,7 @@ import type { FdTable } from './vfs/fd_table';
 import type { FsContext } from './vfs/fs_context';
 import type { Kernel } from './kernel';
 
-export const TASK_RUNNABLE = 0, TASK_BLOCKED = 1, TASK_EXITED = 2;
+export const TASK_RUNNABLE = 0, TASK_BLOCKED = 1, TASK_EXITED = 2, TASK_STOPPED = 3;
 
 /** rt_sigaction state of one signal (struct kernel_sigaction fields). */
 export class SigAction {
@@ -70,12 +72,32 @@ export class Task {
   /** The futex this task waits on (part of its wait record). */
   futexWaiter: FutexWaiter | null = null;
 
+  /** The thread group (process) this task belongs to. */
+  group: ThreadGroup;
+  /** Signals sent to this thread (tkill/tgkill, faults). */
+  readonly pending = new SigQueue();
+  /** Set by a vfork child until it execs or exits (the parent waits on it). */
+  vforkDone: WaitQueue | null = null;
+  pdeathSignal = 0;
+  /** The last fault, for the signal frame's sigcontext (trapno, err, cr2). */
+  faultTrapno = 0;
+  faultError = 0;
+  faultAddr = 0;
+  /** The task is returning from a syscall (restart rules apply to signal delivery). */
+  inSyscall = false;
+  /** The mask to restore after rt_sigsuspend/ppoll/pselect delivered a signal. */
+  savedMaskLo = 0;
+  savedMaskHi = 0;
+  hasSavedMask = false;
+  /** CPU time accounting for getrusage/times (ns of guest + kernel time). */
+  userNs = 0;
+  sysNs = 0;
+
   constructor(
     readonly kernel: Kernel,
     public tid: number,
-    /** Thread-group id: the pid user space sees. */
-    public tgid: number,
-    public ppid: number,
+    tgid: number,
+    _ppid: number,
     public mm: MM,
     public files: FdTable,
     public fs: FsContext,
@@ -83,8 +105,16 @@ export class Task {
     public creds: Credentials,
     public fpu: FpuState,
     /** Resource limits, shared by the threads of a process. */
-    public limits: Limits,
-  ) {}
+    limits: Limits,
+  ) {
+    this.group = new ThreadGroup(tgid, limits);
+    this.group.tasks.add(this);
+  }
+
+  /** Thread-group id: the pid user space sees. */
+  get tgid(): number { return this.group.tgid; }
+  get ppid(): number { return this.group.parent?.tgid ?? 0; }
+  get limits(): Limits { return this.group.limits; }
 
   /** Parks this task on q (and, once, a deadline timer); the handler then returns RET_BLOCK. */
   blockOn(q: WaitQueue | null, deadline = 0): void {

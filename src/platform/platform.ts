@@ -74,6 +74,18 @@ export interface Platform {
   run(ctx: RunContext): PlatformEvent;
   /** Arms a one-shot preemption tick (ns; 0 disarms) that interrupts run(). */
   armTick(ns: number): void;
+  /** Bytes of the XSAVE image a signal frame holds (ring-3 CPUID 0xD.0 EBX), and XCR0's halves. */
+  readonly fpuFrameSize: number;
+  readonly xfeaturesLo: number;
+  readonly xfeaturesHi: number;
+  /** Writes fpu's state (XSAVE standard format) into out. */
+  saveFpu(fpu: FpuState, out: Uint8Array): void;
+  /** Loads fpu's state from an XSAVE image (sigreturn); false when the image is invalid. */
+  loadFpu(fpu: FpuState, image: Uint8Array): boolean;
+  /** A handler starts with a clean FPU state (Linux's fpu__clear_user_states). */
+  resetFpuForHandler(fpu: FpuState): void;
+  /** Copies from's state into to (fork/clone). */
+  copyFpu(from: FpuState, to: FpuState): void;
   /** Counters for --stats: exits and host time outside the guest. */
   stats(): Record<string, number>;
   close(): void;

@@ -39,7 +39,34 @@ export class MM {
   /** Result of the last fault for signal delivery. */
   lastFault = FAULT_OK;
 
-  constructor(readonly mem: MemoryFile, readonly as: AddressSpace) {}
+  /** Tasks sharing this address space (CLONE_VM); the last one frees it. */
+  users = 1;
+
+  constructor(readonly mem: MemoryFile, public as: AddressSpace) {}
+
+  /** A copy-on-write copy for fork: the same areas and frames, every private page shared
+   *  read-only until written. Both sides get fresh page tables (the old ones are dropped,
+   *  so no live entry needs downgrading; pages fault back in per 2 MiB block). */
+  fork(childAs: AddressSpace, freshParentAs: AddressSpace): MM {
+    const c = new MM(this.mem, childAs);
+    for (const v of this.vmas) c.vmas.push(v.slice(v.start, v.end));
+    for (const [key, b] of this.blocks) {
+      const nb = new Float64Array(PAGES_PER_BLOCK);
+      for (let i = 0; i < PAGES_PER_BLOCK; i++) {
+        const f = b[i]!;
+        if (f === 0) continue;
+        this.mem.incRef(f - 1);
+        nb[i] = f;
+      }
+      c.blocks.set(key, nb);
+    }
+    c.brkStart = this.brkStart; c.brk = this.brk; c.mmapBase = this.mmapBase; c.stackTop = this.stackTop;
+    c.argStart = this.argStart; c.argEnd = this.argEnd; c.envStart = this.envStart; c.envEnd = this.envEnd;
+    c.exePath = this.exePath;
+    this.as.destroy();
+    this.as = freshParentAs;
+    return c;
+  }
 
   // ---- areas
 
@@ -165,13 +192,25 @@ export class MM {
     for (let i = this.vmas.length - 1; i >= 0; i--) if (i < this.vmas.length) this.mergeAround(i);
     this.lastVma = null;
     // Pages that must stay read-only (shared after fork) are fixed up on the next write fault.
-    this.as.protect(addr, len, this.protWithoutCow(prot));
+    // A shared private page (after fork) must stay read-only: the write fault breaks COW.
+    this.as.protect(addr, len, (prot & PROT_WRITE) && this.anyShared(addr, addr + len) ? prot & ~PROT_WRITE : prot);
     return 0;
   }
 
-  private protWithoutCow(prot: number): number {
-    // A present private page may be shared (refs > 1): map it without write; the fault breaks COW.
-    return prot;
+  private anyShared(start: number, end: number): boolean {
+    for (let a = start; a < end;) {
+      const key = Math.floor(a / HUGE_SIZE);
+      const blockEnd = Math.min(end, (key + 1) * HUGE_SIZE);
+      const b = this.blocks.get(key);
+      if (b !== undefined) {
+        for (; a < blockEnd; a += PAGE_SIZE) {
+          const f = b[Math.floor(a / PAGE_SIZE) % PAGES_PER_BLOCK]!;
+          if (f !== 0 && this.mem.refs[(f - 1) / PAGE_SIZE]! > 1) return true;
+        }
+      }
+      a = blockEnd;
+    }
+    return false;
   }
 
   /** Frees present pages in [start, end) (munmap, MADV_DONTNEED); the platform unmaps separately. */
@@ -202,11 +241,12 @@ export class MM {
     let b = this.blocks.get(key);
     const page = Math.floor(addr / PAGE_SIZE) % PAGES_PER_BLOCK;
     if (b !== undefined && b[page] !== 0) {
-      // Present in our map: the platform lost it (protect) or it is copy-on-write.
+      // Present in our map: copy-on-write, or the platform's tables were dropped (fork,
+      // protect): map every present page of the block again in one go.
       const pa = b[page]! - 1;
       const va = addr - (addr % PAGE_SIZE);
       if (write && vma.private && this.mem.refs[pa / PAGE_SIZE]! > 1) return this.breakCow(b, page, va, vma);
-      this.as.map(va, pa, PAGE_SIZE, vma.prot, false);
+      this.remapBlock(key, b);
       return FAULT_OK;
     }
     if (b === undefined) { b = new Float64Array(PAGES_PER_BLOCK); this.blocks.set(key, b); }
@@ -243,6 +283,27 @@ export class MM {
     }
     flush();
     return FAULT_OK;
+  }
+
+  /** Maps the present pages of block `key` with their areas' protection (read-only where
+   *  a private page is shared), in runs of contiguous frames. */
+  private remapBlock(key: number, b: Float64Array): void {
+    const blockStart = key * HUGE_SIZE, blockEnd = blockStart + HUGE_SIZE;
+    for (let i = this.firstAbove(blockStart); i < this.vmas.length && this.vmas[i]!.start < blockEnd; i++) {
+      const v = this.vmas[i]!;
+      const start = Math.max(v.start, blockStart), end = Math.min(v.end, blockEnd);
+      let runVa = -1, runPa = -1, runLen = 0, runProt = 0;
+      const flush = () => { if (runLen > 0) this.as.map(runVa, runPa, runLen, runProt, false); runLen = 0; };
+      for (let va = start; va < end; va += PAGE_SIZE) {
+        const f = b[Math.floor(va / PAGE_SIZE) % PAGES_PER_BLOCK]!;
+        if (f === 0 || v.prot === 0) { flush(); continue; }
+        const pa = f - 1;
+        const prot = v.private && this.mem.refs[pa / PAGE_SIZE]! > 1 ? v.prot & ~PROT_WRITE : v.prot;
+        if (runLen > 0 && runVa + runLen === va && runPa + runLen === pa && runProt === prot) runLen += PAGE_SIZE;
+        else { flush(); runVa = va; runPa = pa; runLen = PAGE_SIZE; runProt = prot; }
+      }
+      flush();
+    }
   }
 
   private blockEmpty(b: Float64Array): boolean {
@@ -384,7 +445,13 @@ export class MM {
     return this.copyOut(addr, this.tmp, 0, 8);
   }
 
-  /** Frees every page and area (exit, exec). */
+  /** Frees every page and area (exit, exec) once the last user leaves. */
+  release(): void {
+    if (--this.users > 0) return;
+    this.destroy();
+  }
+
+  /** Frees every page and area now. */
   destroy(): void {
     for (const b of this.blocks.values()) for (let i = 0; i < PAGES_PER_BLOCK; i++) if (b[i] !== 0) this.mem.decRef(b[i]! - 1);
     this.blocks.clear();

@@ -15,13 +15,14 @@ export const FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
 const FUTEX_BITSET_MATCH_ANY = 0xffffffff;
 const ts = new Float64Array(2);
 
-/** The key of the futex word at addr, or -EFAULT (also -EINVAL when misaligned). */
+/** The key of the futex word at addr, or -EFAULT (also -EINVAL when misaligned). As Linux:
+ *  FUTEX_PRIVATE_FLAG or a private mapping keys by (address space, address); a shared
+ *  mapping keys by the word's physical address, so processes sharing the page meet. */
 export function futexKey(t: Task, addr: number, priv: boolean): string | number {
   if (addr % 4 !== 0) return -EINVAL;
-  if (priv) {
-    if (t.mm.translate(addr, 4, false) < 0) return -EFAULT;
-    return `${t.mm.id}:${addr}`;
-  }
+  if (t.mm.translate(addr, 4, false) < 0) return -EFAULT;
+  const vma = t.mm.find(addr);
+  if (priv || vma === null || vma.private) return `${t.mm.id}:${addr}`;
   const pa = t.mm.physAddr(addr);
   return pa < 0 ? -EFAULT : `p${pa}`;
 }

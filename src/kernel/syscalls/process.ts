@@ -6,6 +6,7 @@ import { TASK_SIZE } from '../mm/mm';
 import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_NOFILE } from '../limits';
 import type { Task } from '../task';
 import { RET_NO_WRITEBACK, type Handler } from './types';
+import { exitGroup, exitTask } from '../task_exit';
 
 /** implements Linux getpid(2) */
 export const sysGetpid: Handler = (t) => t.tgid;
@@ -54,17 +55,13 @@ export const sysGetsid: Handler = sysGetpgid;
 
 /** implements Linux exit(2): ends the calling thread. */
 export const sysExit: Handler = (t) => {
-  const code = t.regs.argInt(0) & 0xff;
-  let others = false;
-  for (const o of t.kernel.tasks.values()) if (o.tgid === t.tgid && o !== t) { others = true; break; }
-  if (others) t.kernel.exitTask(t, code << 8);
-  else t.kernel.exitGroup(t, code, false);
+  exitTask(t, (t.regs.argInt(0) & 0xff) << 8);
   return RET_NO_WRITEBACK;
 };
 
 /** implements Linux exit_group(2) */
 export const sysExitGroup: Handler = (t) => {
-  t.kernel.exitGroup(t, t.regs.argInt(0) & 0xff, false);
+  exitGroup(t, (t.regs.argInt(0) & 0xff) << 8);
   return RET_NO_WRITEBACK;
 };
 

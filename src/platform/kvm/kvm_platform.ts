@@ -1,7 +1,7 @@
 // The KVM platform: one VM, one vCPU, no guest Linux. User code runs in ring 3;
 // syscalls and exceptions reach the stub, which exits with `out`. Registers cross
 // through kvm_run's sync-regs area (no GET/SET_REGS ioctls on the hot path).
-import { addon, kc, type KvmSystem, type KvmVcpu, type KvmVm } from '../../native';
+import { addon, host, kc, type KvmSystem, type KvmVcpu, type KvmVm } from '../../native';
 import {
   EV_FAULT, EV_INTERRUPTED, EV_PANIC, EV_SYSCALL, PlatformEvent, VEC_GP, VEC_PF,
   type AddressSpace, type FpuState, type PhysMemory, type Platform, type RunContext,
@@ -77,6 +77,10 @@ export class KvmPlatform implements Platform, StoreSink {
   private fpuOwner: KvmFpu | null = null;
   private readonly xsaveSize: number;
   private readonly initialFpu: Uint8Array;
+  private readonly fpuCheck: Uint8Array;
+  private readonly frameXsaveSize: number;
+  private readonly xcr0: number;
+  private readonly mxcsrMask: number;
   private readonly event = new PlatformEvent();
   private readonly statsOn: boolean;
   private readonly counters = { exits: 0, syscalls: 0, faults: 0, interrupts: 0, queuedStores: 0, outsideMs: 0, guestMs: 0 };
@@ -102,7 +106,7 @@ export class KvmPlatform implements Platform, StoreSink {
     const root = newRoot(this.mem, this.area);
     setupSregs(this.vcpu, root);
     setupMsrs(this.vcpu);
-    setupXcr0(this.vcpu);
+    this.xcr0 = setupXcr0(this.vcpu);
     this.mem.freeTableFrame(root);
 
     const runBuf = this.vcpu.runArea();
@@ -146,6 +150,12 @@ export class KvmPlatform implements Platform, StoreSink {
     this.xsaveSize = kc('SIZEOF_XSAVE');
     this.initialFpu = new Uint8Array(this.xsaveSize);
     this.vcpu.getXsave(this.initialFpu);
+    this.fpuCheck = new Uint8Array(this.xsaveSize);
+    const cpuid = new Uint32Array(4);
+    host.cpuid(0xd, 0, cpuid);
+    this.frameXsaveSize = Math.min(cpuid[1]! || 512 + 64, this.xsaveSize - 4);
+    const mask = new DataView(this.initialFpu.buffer).getUint32(28, true);
+    this.mxcsrMask = mask === 0 ? 0xffbf : mask;
   }
 
   // ---- StoreSink: page-table stores into live tables go through the stub.
@@ -197,6 +207,49 @@ export class KvmPlatform implements Platform, StoreSink {
   }
 
   newFpuState(): FpuState { return new KvmFpu(this.xsaveSize); }
+
+  get fpuFrameSize(): number { return this.frameXsaveSize; }
+  get xfeaturesLo(): number { return this.xcr0; }
+  get xfeaturesHi(): number { return 0; }
+
+  saveFpu(fpu: FpuState, out: Uint8Array): void {
+    const f = fpu as KvmFpu;
+    if (this.fpuOwner === f) this.vcpu.getXsave(f.platformState);
+    out.set((f.initialized ? f.platformState : this.initialFpu).subarray(0, Math.min(out.length, this.xsaveSize)));
+  }
+
+  loadFpu(fpu: FpuState, image: Uint8Array): boolean {
+    const f = fpu as KvmFpu;
+    const n = Math.min(this.frameXsaveSize, image.length, this.xsaveSize);
+    const img = this.fpuCheck;
+    img.set(this.initialFpu);
+    img.set(image.subarray(0, n));
+    const dv = new DataView(img.buffer);
+    // As Linux: MXCSR reserved bits make the image invalid; XSTATE_BV keeps enabled features
+    // only; the compaction and reserved header words are cleared.
+    if (dv.getUint32(24, true) & ~this.mxcsrMask) return false;
+    dv.setUint32(512, dv.getUint32(512, true) & this.xcr0, true);
+    dv.setUint32(516, 0, true);
+    for (let o = 520; o < 576; o += 4) dv.setUint32(o, 0, true);
+    f.platformState.set(img);
+    f.initialized = true;
+    if (this.fpuOwner === f) this.vcpu.setXsave(f.platformState);
+    return true;
+  }
+
+  resetFpuForHandler(fpu: FpuState): void {
+    const f = fpu as KvmFpu;
+    f.platformState.set(this.initialFpu);
+    f.initialized = true;
+    if (this.fpuOwner === f) this.vcpu.setXsave(f.platformState);
+  }
+
+  copyFpu(from: FpuState, to: FpuState): void {
+    const a = from as KvmFpu, b = to as KvmFpu;
+    if (this.fpuOwner === a) this.vcpu.getXsave(a.platformState);
+    b.platformState.set(a.initialized ? a.platformState : this.initialFpu);
+    b.initialized = true;
+  }
 
   armTick(ns: number): void { this.vcpu.armTick(ns); }
 

@@ -1,0 +1,52 @@
+// A thread group: what Linux calls a process (signal_struct). Shared by its
+// threads: the pid, the parent and children, process group and session,
+// process-directed pending signals, exit state for wait(2), rlimits, itimers.
+import { Limits } from './limits';
+import { SigQueue } from './sigqueue';
+import { WaitQueue } from './wait';
+import type { Task } from './task';
+import type { Timer } from './timers';
+
+export const GROUP_LIVE = 0, GROUP_ZOMBIE = 1, GROUP_DEAD = 2;
+
+export class ThreadGroup {
+  readonly tasks = new Set<Task>();
+  readonly children = new Set<ThreadGroup>();
+  parent: ThreadGroup | null = null;
+  pgid: number;
+  sid: number;
+  state = GROUP_LIVE;
+  /** wait(2)'s status word once the group has exited (or stopped/continued, see below). */
+  exitStatus = 0;
+  /** Signal sent to the parent when this group exits (clone's low byte; SIGCHLD for fork). */
+  exitSignal = 17;
+  /** A group exit is under way (exit_group or a fatal signal): its code. */
+  groupExiting = false;
+  groupExitStatus = 0;
+  /** Job control: stopped by a signal, and the events wait(2) reports once. */
+  stopped = false;
+  stopSignal = 0;
+  reportStop = false;
+  reportContinue = false;
+  readonly pending = new SigQueue();
+  /** Parents wait here for children to change state (wait4/waitid). */
+  readonly childEvents = new WaitQueue();
+  subreaper = false;
+  /** Accumulated times of reaped children (for getrusage(RUSAGE_CHILDREN) and times). */
+  childUserNs = 0;
+  childSysNs = 0;
+  realTimer: Timer | null = null;
+  realTimerIntervalNs = 0;
+  realTimerDeadline = 0;
+  /** PR_SET_PDEATHSIG is per task in Linux; kept on the group's tasks instead. */
+
+  constructor(public tgid: number, public limits: Limits) {
+    this.pgid = tgid;
+    this.sid = tgid;
+  }
+
+  get leader(): Task | undefined {
+    for (const t of this.tasks) if (t.tid === this.tgid) return t;
+    return this.tasks.values().next().value;
+  }
+}
