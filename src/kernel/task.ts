@@ -78,11 +78,17 @@ export class Task {
   readonly pending = new SigQueue();
   /** Set by a vfork child until it execs or exits (the parent waits on it). */
   vforkDone: WaitQueue | null = null;
+  /** The vfork child this task waits for (its wait record). */
+  vforkChild: Task | null = null;
   pdeathSignal = 0;
+  noNewPrivs = false;
   /** The last fault, for the signal frame's sigcontext (trapno, err, cr2). */
   faultTrapno = 0;
   faultError = 0;
   faultAddr = 0;
+  /** rt_sigtimedwait's set while it waits (signals in it wake the wait instead of interrupting). */
+  sigwaitLo = 0;
+  sigwaitHi = 0;
   /** The task is returning from a syscall (restart rules apply to signal delivery). */
   inSyscall = false;
   /** The mask to restore after rt_sigsuspend/ppoll/pselect delivered a signal. */
@@ -138,6 +144,7 @@ export class Task {
     this.waitProgress = 0;
     this.waitInterruptResult = -ERESTARTSYS;
     this.interrupted = false;
+    this.sigwaitLo = 0; this.sigwaitHi = 0;
     if (this.futexWaiter !== null && !this.futexWaiter.woken) this.kernel.futexes.remove(this.futexWaiter);
     this.futexWaiter = null;
     if (this.waitTimer) { this.kernel.timers.cancel(this.waitTimer); this.waitTimer = null; }

@@ -61,6 +61,13 @@ export function sendToTask(t: Task, info: SigInfo, fromKernel = false): void {
   if (!prepare(t.group, t, sig, fromKernel)) return;
   if (!t.pending.add(info)) return;
   if (!blocked(t, sig)) interrupt(t);
+  else if (inSigwait(t, sig)) t.kernel.wakeTask(t);
+}
+
+function inSigwait(t: Task, sig: number): boolean {
+  if (t.state !== TASK_BLOCKED) return false;
+  const [lo, hi] = sigBit(sig);
+  return ((t.sigwaitLo & lo) | (t.sigwaitHi & hi)) !== 0;
 }
 
 /** Sends a signal to a thread group (kill). */
@@ -70,7 +77,8 @@ export function sendToGroup(g: ThreadGroup, info: SigInfo, fromKernel = false): 
   const sig = info.signo;
   if (!prepare(g, leader, sig, fromKernel)) return;
   if (!g.pending.add(info)) return;
-  // Wake a thread that does not block it (the leader first, as Linux prefers).
+  // A thread waiting for it in rt_sigtimedwait takes it; else wake one that does not block it.
+  for (const t of g.tasks) if (inSigwait(t, sig)) { t.kernel.wakeTask(t); return; }
   for (const t of [leader, ...g.tasks]) if (!blocked(t, sig) && t.state !== TASK_EXITED) { interrupt(t); return; }
 }
 

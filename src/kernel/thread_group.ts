@@ -32,6 +32,9 @@ export class ThreadGroup {
   /** Parents wait here for children to change state (wait4/waitid). */
   readonly childEvents = new WaitQueue();
   subreaper = false;
+  /** The group has called execve (setpgid on it from the parent then gives EACCES). */
+  execed = false;
+  dumpable = 1;
   /** Accumulated times of reaped children (for getrusage(RUSAGE_CHILDREN) and times). */
   childUserNs = 0;
   childSysNs = 0;

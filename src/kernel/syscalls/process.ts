@@ -1,6 +1,8 @@
 // Process and thread identity, exit, and per-task settings: getpid family,
 // exit/exit_group, set_tid_address, set_robust_list, rseq, arch_prctl, prlimit.
-import { EFAULT, EINVAL, ENODEV, ENOSYS, EPERM, ESRCH } from '../errno';
+import { EACCES, EFAULT, EINVAL, ENODEV, ENOSYS, EPERM, ESRCH } from '../errno';
+import type { ThreadGroup } from '../thread_group';
+import { monotonicNs } from '../timers';
 import { FS_BASE, GS_BASE } from '../../platform/regs';
 import { TASK_SIZE } from '../mm/mm';
 import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_NOFILE } from '../limits';
@@ -44,14 +46,132 @@ export const sysGetgroups: Handler = (t) => {
   return g.length;
 };
 
-/** implements Linux getpgid(2), getpgrp(2) and getsid(2) for the sandbox's single session. */
+function groupOf(t: Task, pid: number): ThreadGroup | null {
+  if (pid === 0) return t.group;
+  const g = t.kernel.groups.get(pid);
+  return g && g.state === 0 ? g : null;
+}
+
+/** implements Linux getpgid(2) */
 export const sysGetpgid: Handler = (t) => {
-  const pid = t.regs.argInt(0);
-  if (pid !== 0 && !t.kernel.tasks.has(pid)) return -ESRCH;
-  return 1;
+  const g = groupOf(t, t.regs.argInt(0));
+  return g ? g.pgid : -ESRCH;
 };
-export const sysGetpgrp: Handler = () => 1;
-export const sysGetsid: Handler = sysGetpgid;
+/** implements Linux getpgrp(2) */
+export const sysGetpgrp: Handler = (t) => t.group.pgid;
+/** implements Linux getsid(2) */
+export const sysGetsid: Handler = (t) => {
+  const g = groupOf(t, t.regs.argInt(0));
+  return g ? g.sid : -ESRCH;
+};
+
+/** implements Linux setpgid(2) */
+export const sysSetpgid: Handler = (t) => {
+  const pid = t.regs.argInt(0), pgid = t.regs.argInt(1);
+  if (pgid < 0) return -EINVAL;
+  const g = pid === 0 ? t.group : t.kernel.groups.get(pid);
+  if (!g || g.state !== 0) return -ESRCH;
+  if (g !== t.group && g.parent !== t.group) return -ESRCH;
+  if (g.parent === t.group && g.execed) return -EACCES;
+  if (g.sid === g.tgid) return -EPERM;          // a session leader
+  if (g.sid !== t.group.sid) return -EPERM;
+  const target = pgid === 0 ? g.tgid : pgid;
+  if (target !== g.tgid) {
+    let found = false;
+    for (const o of t.kernel.groups.values()) if (o.pgid === target && o.sid === t.group.sid && o.state === 0) { found = true; break; }
+    if (!found) return -EPERM;
+  }
+  g.pgid = target;
+  return 0;
+};
+
+/** implements Linux setsid(2) */
+export const sysSetsid: Handler = (t) => {
+  const g = t.group;
+  for (const o of t.kernel.groups.values()) if (o.pgid === g.tgid && o.state === 0) return -EPERM;
+  g.sid = g.tgid;
+  g.pgid = g.tgid;
+  return g.sid;
+};
+
+const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15,
+  PR_GET_NAME = 16, PR_SET_SECCOMP = 22, PR_GET_SECCOMP = 21, PR_CAPBSET_READ = 23, PR_SET_CHILD_SUBREAPER = 36,
+  PR_GET_CHILD_SUBREAPER = 37, PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39, PR_GET_TID_ADDRESS = 40,
+  PR_SET_THP_DISABLE = 41, PR_GET_THP_DISABLE = 42, PR_SET_VMA = 0x53564d41, PR_SET_TIMERSLACK = 29,
+  PR_GET_TIMERSLACK = 30, PR_SET_KEEPCAPS = 8, PR_GET_KEEPCAPS = 7, PR_MCE_KILL = 33, PR_MCE_KILL_GET = 34;
+
+/** implements Linux prctl(2) for the options programs use; others give EINVAL as an unknown option. */
+export const sysPrctl: Handler = (t) => {
+  const opt = t.regs.argInt(0), a2 = t.regs.arg(1);
+  switch (opt) {
+    case PR_SET_PDEATHSIG:
+      if (a2 > 64) return -EINVAL;
+      t.pdeathSignal = a2;
+      return 0;
+    case PR_GET_PDEATHSIG:
+      return t.mm.writeU32(a2, t.pdeathSignal) < 0 ? -EFAULT : 0;
+    case PR_SET_NAME: {
+      const s = t.mm.readCString(a2, 4096, EINVAL);
+      if (typeof s === 'number') return s === -EINVAL ? -EFAULT : s;
+      t.comm = s.slice(0, 15);
+      return 0;
+    }
+    case PR_GET_NAME: {
+      const b = Buffer.alloc(16);
+      b.write(t.comm, 'latin1');
+      return t.mm.copyOut(a2, b, 0, 16) < 0 ? -EFAULT : 0;
+    }
+    case PR_GET_DUMPABLE: return t.group.dumpable;
+    case PR_SET_DUMPABLE: if (a2 > 1) return -EINVAL; t.group.dumpable = a2; return 0;
+    case PR_SET_CHILD_SUBREAPER: t.group.subreaper = a2 !== 0; return 0;
+    case PR_GET_CHILD_SUBREAPER: return t.mm.writeU32(a2, t.group.subreaper ? 1 : 0) < 0 ? -EFAULT : 0;
+    case PR_SET_NO_NEW_PRIVS:
+      if (a2 !== 1 || t.regs.arg(2) || t.regs.arg(3) || t.regs.arg(4)) return -EINVAL;
+      t.noNewPrivs = true;
+      return 0;
+    case PR_GET_NO_NEW_PRIVS: return t.noNewPrivs ? 1 : 0;
+    case PR_GET_TID_ADDRESS: return t.mm.writeU64(a2, t.clearChildTid) < 0 ? -EFAULT : 0;
+    case PR_GET_SECCOMP: return 0;
+    case PR_CAPBSET_READ: return a2 <= 40 ? 1 : -EINVAL;
+    case PR_SET_THP_DISABLE: case PR_SET_TIMERSLACK: case PR_SET_KEEPCAPS: case PR_MCE_KILL: case PR_SET_VMA:
+      return 0;
+    case PR_GET_THP_DISABLE: case PR_GET_KEEPCAPS: case PR_MCE_KILL_GET: return 0;
+    case PR_GET_TIMERSLACK: return 50000;
+    case PR_SET_SECCOMP: return -EINVAL;
+    default: return -EINVAL;
+  }
+};
+
+const RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
+/** implements Linux getrusage(2): times and max RSS (others are zero). */
+export const sysGetrusage: Handler = (t) => {
+  const who = t.regs.argInt(0);
+  if (who !== RUSAGE_SELF && who !== RUSAGE_CHILDREN && who !== RUSAGE_THREAD) return -EINVAL;
+  const s = t.kernel.scratch, dv = t.kernel.sdv;
+  s.fill(0, 0, 144);
+  const ns = who === RUSAGE_CHILDREN ? t.group.childUserNs : cpuNs(t);
+  dv.setUint32(0, Math.floor(ns / 1e9), true);
+  dv.setUint32(8, Math.floor((ns % 1e9) / 1000), true);
+  if (who !== RUSAGE_CHILDREN) dv.setUint32(32, Math.floor(t.mm.residentBytes() / 1024), true); // ru_maxrss (KiB)
+  return t.mm.copyOut(t.regs.arg(1), s, 0, 144) < 0 ? -EFAULT : 0;
+};
+
+function cpuNs(t: Task): number {
+  return Math.max(0, process.cpuUsage().user * 1000);
+}
+
+/** implements Linux times(2): clock ticks (100 Hz) since boot. */
+export const sysTimes: Handler = (t) => {
+  const addr = t.regs.arg(0);
+  if (addr !== 0) {
+    const s = t.kernel.scratch, dv = t.kernel.sdv;
+    s.fill(0, 0, 32);
+    dv.setUint32(0, Math.floor(cpuNs(t) / 1e7), true);
+    dv.setUint32(16, Math.floor(t.group.childUserNs / 1e7), true);
+    if (t.mm.copyOut(addr, s, 0, 32) < 0) return -EFAULT;
+  }
+  return Math.floor(monotonicNs() / 1e7);
+};
 
 /** implements Linux exit(2): ends the calling thread. */
 export const sysExit: Handler = (t) => {
@@ -197,7 +317,8 @@ export const sysUmask: Handler = (t) => {
 export const processSyscalls: Record<string, Handler> = {
   getpid: sysGetpid, getppid: sysGetppid, gettid: sysGettid, getuid: sysGetuid, geteuid: sysGeteuid,
   getgid: sysGetgid, getegid: sysGetegid, getresuid: sysGetresuid, getresgid: sysGetresgid,
-  getgroups: sysGetgroups, getpgid: sysGetpgid, getpgrp: sysGetpgrp, getsid: sysGetsid,
+  getgroups: sysGetgroups, getpgid: sysGetpgid, getpgrp: sysGetpgrp, getsid: sysGetsid, setpgid: sysSetpgid,
+  setsid: sysSetsid, prctl: sysPrctl, getrusage: sysGetrusage, times: sysTimes,
   exit: sysExit, exit_group: sysExitGroup, set_tid_address: sysSetTidAddress,
   set_robust_list: sysSetRobustList, get_robust_list: sysGetRobustList, rseq: sysRseq,
   arch_prctl: sysArchPrctl, prlimit64: sysPrlimit64, getrlimit: sysGetrlimit, setrlimit: sysSetrlimit,

@@ -38,7 +38,14 @@ export const sysRtSigaction: Handler = (t: Task) => {
     dv.setUint32(24, a.maskLo, true); dv.setUint32(28, a.maskHi, true);
     if (t.mm.copyOut(oact, s, 0, 32) < 0) return -EFAULT;
   }
-  if (next) [a.handler, a.flags, a.restorer, a.maskLo, a.maskHi] = next;
+  if (next) {
+    [a.handler, a.flags, a.restorer, a.maskLo, a.maskHi] = next;
+    // Ignoring a signal discards what is pending of it, in every thread (POSIX).
+    if (a.handler === 1 || (a.handler === 0 && (sig === 17 || sig === 23 || sig === 28))) {
+      t.group.pending.discard(sig);
+      for (const x of t.group.tasks) x.pending.discard(sig);
+    }
+  }
   return 0;
 };
 
@@ -67,10 +74,12 @@ export const sysRtSigprocmask: Handler = (t: Task) => {
   return 0;
 };
 
-/** implements Linux rt_sigpending(2): nothing is pending until delivery exists. */
+/** implements Linux rt_sigpending(2): blocked signals pending for the thread or its process. */
 export const sysRtSigpending: Handler = (t: Task) => {
   if (t.regs.arg(1) > SIGSET_SIZE) return -EINVAL;
-  t.kernel.scratch.fill(0, 0, 8);
+  const dv = t.kernel.sdv;
+  dv.setUint32(0, ((t.pending.lo | t.group.pending.lo) & t.sigMaskLo) >>> 0, true);
+  dv.setUint32(4, ((t.pending.hi | t.group.pending.hi) & t.sigMaskHi) >>> 0, true);
   return t.mm.copyOut(t.regs.arg(0), t.kernel.scratch, 0, t.regs.arg(1)) < 0 ? -EFAULT : 0;
 };
 

@@ -10,20 +10,25 @@ import { timeSyscalls } from './time';
 import { signalSyscalls } from './signal';
 import { fsFamilies } from './fs_families';
 import { futexSyscalls } from './futex';
+import { cloneSyscalls } from './clone';
+import { execSyscalls } from './exec';
+import { waitSyscalls } from './wait';
+import { signalSendSyscalls } from './signal_send';
 
 /** Handler families, one per file; names are Linux's. */
-const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, ...fsFamilies];
+const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, cloneSyscalls, execSyscalls, waitSyscalls, signalSendSyscalls, ...fsFamilies];
 
 /** Calls that work but not completely: what is missing. */
 const PARTIAL: Record<string, string> = {
-  rt_sigaction: 'dispositions are recorded; handlers are not yet invoked',
-  rt_sigprocmask: 'masks are recorded; no signal is delivered yet',
-  rt_sigpending: 'always empty until signal delivery exists',
+  clone: 'no CLONE_PIDFD and no new namespaces (EPERM)',
+  clone3: 'no CLONE_PIDFD, set_tid or cgroup',
+  getrusage: 'user time is tsvisor\'s own process time; only times and max RSS are filled',
+  times: 'user time is tsvisor\'s own process time',
+  prctl: 'the common options; others give EINVAL',
+  setitimer: 'ITIMER_VIRTUAL and ITIMER_PROF are accepted but never fire',
   mmap: 'MAP_SHARED mappings of anonymous memory are private; writable MAP_SHARED file mappings give ENODEV',
   futex: 'no priority-inheritance operations (LOCK_PI, UNLOCK_PI, ...: ENOSYS)',
   rseq: 'returns ENOSYS, as a kernel built without CONFIG_RSEQ (glibc falls back)',
-  getpgid: 'one session and process group (1) for the whole sandbox',
-  getsid: 'one session and process group (1) for the whole sandbox',
   ioctl: 'generic FIO* requests, and TCGETS/TIOCGWINSZ passed through for host terminals',
   fcntl: 'record locks are always granted; no F_SETOWN/SIGIO',
   flock: 'locks are always granted',
