@@ -66,7 +66,12 @@ export async function runCommand(program: string, args: string[], o: RunOptions)
     err(`tsvisor: ${program}: ${errnoMessage(-tid)}\n`);
     return -tid === ENOENT ? 127 : -tid === EACCES || -tid === ENOEXEC ? 126 : 125;
   }
+  // Host signals a user sends tsvisor go to the sandbox's init (DESIGN.md: INT, TERM, HUP, QUIT, WINCH).
+  const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGWINCH'];
+  const forward = (sig: NodeJS.Signals) => kernel.signalInit(os.constants.signals[sig]);
+  for (const sig of forwarded) process.on(sig, forward);
   const exit = await kernel.run();
+  for (const sig of forwarded) process.off(sig, forward);
   if (o.stats) {
     const s = platform.stats();
     err(`tsvisor: stats ${JSON.stringify(s)}\n`);

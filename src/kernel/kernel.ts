@@ -10,7 +10,7 @@ import {
   SIGBUS, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, defaultAction, DefaultAction, SI_KERNEL, BUS_ADRERR,
   SEGV_ACCERR, SEGV_MAPERR, FPE_INTDIV, ILL_ILLOPN, TRAP_BRKPT, BUS_ADRALN,
 } from './signals';
-import { deliverSignals, hasDeliverable, makeInfo, recordFault, sendToTask } from './task_signals';
+import { deliverSignals, hasDeliverable, makeInfo, recordFault, sendToGroup, sendToTask } from './task_signals';
 import { sigBit } from './sigqueue';
 import { SIG_DFL, SIG_IGN } from './abi/sigframe';
 import type { ThreadGroup } from './thread_group';
@@ -27,6 +27,7 @@ import type { Strace } from './strace';
 import { Timers } from './timers';
 import { FutexTable } from './futex';
 import { Limits } from './limits';
+import { Vdso } from './vdso/vdso';
 
 export interface KernelOptions {
   platform: Platform;
@@ -53,6 +54,8 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   readonly timers: Timers;
   readonly futexes = new FutexTable();
+  /** Mapped into every process by loadProgram (null: no image was built; programs take the syscalls). */
+  readonly vdso: Vdso | null;
   /** Thread groups by tgid (live and zombie). */
   readonly groups = new Map<number, ThreadGroup>();
   /** The XSAVE image of a signal frame is assembled here. */
@@ -88,6 +91,7 @@ export class Kernel {
     this.fatal = o.fatal;
     this.table = buildTable();
     this.timers = new Timers(() => this.kick());
+    this.vdso = Vdso.create(o.mem, o.platform, o.debug);
   }
 
   /** Creates the init process (pid 1) running path with argv/envp, in working directory cwd
@@ -143,6 +147,15 @@ export class Kernel {
     sendToTask(t, makeInfo(sig, code), true);
   }
 
+  /** A host signal forwarded to the sandbox's init process: it acts even without a handler (like
+   *  a kill from outside a pid namespace), so Ctrl-C ends `tsvisor run`. */
+  signalInit(sig: number): void {
+    const g = this.groups.get(1);
+    if (!g || g.state !== 0) return;
+    sendToGroup(g, makeInfo(sig, SI_KERNEL), true);
+    this.kick();
+  }
+
   /** Ends t's process because of a signal (default action), with a core dump flag where Linux dumps. */
   exitGroupBySignal(t: Task, sig: number): void {
     const core = defaultAction(sig) === DefaultAction.Core;
@@ -161,6 +174,9 @@ export class Kernel {
           break;
         }
         await new Promise<void>((resolve) => { this.wake = resolve; });
+      } else {
+        // Preempted by the tick: let the event loop run timers and host I/O, then go on.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
     this.reportUnsupported();
