@@ -14,6 +14,24 @@
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wno-missing-field-initializers"],
       "libraries": ["-lrt"]
+    },
+    {
+      "target_name": "vdso",
+      "type": "none",
+      "actions": [
+        {
+          "action_name": "build_vdso",
+          "inputs": ["src/kernel/vdso/vdso.c", "src/kernel/vdso/vdso.lds"],
+          "outputs": ["<(PRODUCT_DIR)/vdso.so"],
+          "action": [
+            "gcc", "-nostdlib", "-fPIC", "-O2", "-fno-stack-protector", "-ffreestanding", "-fno-builtin",
+            "-fcf-protection=none", "-Wall", "-Wextra", "-shared",
+            "-Wl,--hash-style=both", "-Wl,-T,src/kernel/vdso/vdso.lds", "-Wl,-soname=linux-vdso.so.1",
+            "-Wl,--no-undefined", "-Wl,-z,max-page-size=4096", "-Wl,--eh-frame-hdr", "-Wl,--build-id=sha1",
+            "-Wl,--strip-all", "-o", "<(PRODUCT_DIR)/vdso.so", "src/kernel/vdso/vdso.c"
+          ]
+        }
+      ]
     }
   ]
 }

@@ -39,6 +39,8 @@ export interface LoadOptions {
   uid: number; euid: number; gid: number; egid: number;
   random: (buf: Uint8Array) => void;
   openInterp: (path: string) => ExecFile | number;
+  /** Where the caller mapped a vDSO; 0: the loader maps the kernel's own (t.kernel.vdso), if it
+   *  has one, below the interpreter. */
   vdsoBase: number;
 }
 
@@ -152,6 +154,12 @@ export function loadProgram(t: Task, mm: MM, exe: ExecFile, o: LoadOptions): Loa
     entry = interp.entry;
     base = interp.bias;
   }
+  let vdsoBase = o.vdsoBase;
+  const vdso = t.kernel.vdso;
+  if (vdsoBase === 0 && vdso) {
+    vdsoBase = vdso.map(mm);
+    if (vdsoBase < 0) return vdsoBase;
+  }
   // The heap starts right after the program's highest segment.
   mm.brkStart = mm.brk = pageUp(main.end);
   mm.exePath = exe.path;
@@ -191,7 +199,7 @@ export function loadProgram(t: Task, mm: MM, exe: ExecFile, o: LoadOptions): Loa
     [AT_EGID, o.egid], [AT_SECURE, 0], [AT_RANDOM, random], [AT_HWCAP2, o.cpu.hwcap2],
     [AT_EXECFN, execfn], [AT_PLATFORM, platform], [AT_MINSIGSTKSZ, o.cpu.minSigStkSz],
   ];
-  if (o.vdsoBase !== 0) auxv.unshift([AT_SYSINFO_EHDR, o.vdsoBase]);
+  if (vdsoBase !== 0) auxv.unshift([AT_SYSINFO_EHDR, vdsoBase]);
   auxv.push([AT_NULL, 0]);
   const words = 1 + argAddrs.length + 1 + envAddrs.length + 1 + 2 * auxv.length;
   sp -= words * 8;

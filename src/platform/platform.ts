@@ -88,5 +88,8 @@ export interface Platform {
   copyFpu(from: FpuState, to: FpuState): void;
   /** Counters for --stats: exits and host time outside the guest. */
   stats(): Record<string, number>;
+  /** Guest TSC minus host TSC: what ring-3 rdtsc reads in the guest, against the host's
+   *  (the vDSO's time page is in guest TSC). Absent: the guest reads the host's TSC. */
+  tscOffset?(): number;
   close(): void;
 }

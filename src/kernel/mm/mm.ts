@@ -271,6 +271,15 @@ export class MM {
     for (let va = start; va < end; va += PAGE_SIZE) {
       const i = Math.floor(va / PAGE_SIZE) % PAGES_PER_BLOCK;
       if (b[i] !== 0) { flush(); continue; }
+      const shared = vma.file?.sharedFrame ? vma.file.sharedFrame(vma.fileOffset + (va - vma.start)) : -1;
+      if (shared >= 0) {
+        // A frame every process maps (the vDSO's): never writable in place; a write breaks COW.
+        flush();
+        this.mem.incRef(shared);
+        b[i] = shared + 1;
+        this.as.map(va, shared, PAGE_SIZE, vma.private ? vma.prot & ~PROT_WRITE : vma.prot, false);
+        continue;
+      }
       const pa = this.mem.alloc4K();
       if (pa < 0) { flush(); return FAULT_OOM; }
       if (vma.file !== null) {

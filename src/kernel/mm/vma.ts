@@ -10,6 +10,9 @@ export const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_SHARED_VALIDATE = 0x03, 
 export interface Mappable {
   /** Reads file bytes at fileOffset into dst[off, off+len); returns the count (short at EOF) or -errno. */
   readForMap(dst: Uint8Array, off: number, len: number, fileOffset: number): number;
+  /** Optional: a MemoryFile frame that backs the page at fileOffset in every mapping (mapped
+   *  as it is, never copied; the vDSO's pages), or -1 to read the page with readForMap. */
+  sharedFrame?(fileOffset: number): number;
   /** Device and inode for /proc/self/maps. */
   readonly dev: number;
   readonly ino: number;

@@ -45,7 +45,9 @@ function getTimespecNs(t: Task, addr: number): number {
 export const sysClockGettime: Handler = (t) => {
   const id = hostClock(t.regs.argInt(0));
   if (id < 0) return -EINVAL;
-  host.clockGettime(id, ts);
+  // The coarse clocks read like the fine ones, as the vDSO answers them: the host's coarse
+  // clock lags by up to a tick, and a program mixing the two would see time go back.
+  host.clockGettime(id === CLOCK_REALTIME_COARSE ? CLOCK_REALTIME : id === CLOCK_MONOTONIC_COARSE ? CLOCK_MONOTONIC : id, ts);
   return putTimespec(t, t.regs.arg(1), ts[0]!, ts[1]!);
 };
 

@@ -11,6 +11,8 @@
  * its layout is src/kernel/vdso/layout.ts, which must match struct vvar.
  *
  *   ns(clock) = base + ((tsc - tsc_base) * mult) >> shift    (128-bit product)
+ * for CLOCK_MONOTONIC and CLOCK_MONOTONIC_RAW, in two pieces while the kernel
+ * slews a clock (struct vclock);
  *   CLOCK_REALTIME = MONOTONIC + real_off, BOOTTIME = MONOTONIC + boot_off,
  *   CLOCK_TAI = REALTIME + tai_off; the coarse clocks read like the fine ones.
  *
@@ -27,20 +29,29 @@ struct timezone { int tz_minuteswest; int tz_dsttime; };
 
 #define VVAR_SYSCALL_ONLY 1u
 
+/* One clock: two linear pieces in the TSC. The first runs from tsc_base to end
+ * (a slewed rate while the kernel gives back time the page was ahead by); the
+ * second from end on, continuous with it. end is ~0 when there is one piece. */
+struct vclock {
+	u64 base;       /* ns at tsc_base */
+	u64 mult;
+	u64 end;        /* TSC where the second piece starts */
+	u64 base2;      /* ns at end */
+	u64 mult2;
+};
+
 struct vvar {
-	u32 seq;        /* 0: odd while the kernel writes */
-	u32 flags;      /* 4: VVAR_SYSCALL_ONLY */
-	u64 tsc_base;   /* 8: guest TSC where the segments start */
-	u64 mono_base;  /* 16: CLOCK_MONOTONIC ns at tsc_base */
-	u64 mono_mult;  /* 24 */
-	u64 raw_base;   /* 32: CLOCK_MONOTONIC_RAW ns at tsc_base */
-	u64 raw_mult;   /* 40 */
-	u32 shift;      /* 48 */
-	u32 coarse_res; /* 52: clock_getres of the coarse clocks, ns */
-	s64 real_off;   /* 56 */
-	s64 boot_off;   /* 64 */
-	s64 tai_off;    /* 72 */
-	u32 hres_res;   /* 80: clock_getres of the other clocks, ns */
+	u32 seq;           /* 0: odd while the kernel writes */
+	u32 flags;         /* 4: VVAR_SYSCALL_ONLY */
+	u64 tsc_base;      /* 8: guest TSC where the first pieces start */
+	struct vclock mono; /* 16: CLOCK_MONOTONIC */
+	struct vclock raw; /* 56: CLOCK_MONOTONIC_RAW */
+	u32 shift;         /* 96 */
+	u32 coarse_res;    /* 100: clock_getres of the coarse clocks, ns */
+	s64 real_off;      /* 104: REALTIME - MONOTONIC */
+	s64 boot_off;      /* 112: BOOTTIME - MONOTONIC */
+	s64 tai_off;       /* 120: TAI - REALTIME */
+	u32 hres_res;      /* 128: clock_getres of the other clocks, ns */
 };
 
 /* Defined by the linker script one page below the image; hidden, so reached
@@ -96,15 +107,23 @@ static inline int read_ns(enum which w, u64 *out)
 		barrier();
 		if (v->flags & VVAR_SYSCALL_ONLY)
 			return 0;
-		u64 base = w == RAW ? v->raw_base : v->mono_base;
-		u64 mult = w == RAW ? v->raw_mult : v->mono_mult;
+		const volatile struct vclock *c = w == RAW ? &v->raw : &v->mono;
 		u32 shift = v->shift;
 		u64 off = w == REAL ? (u64)v->real_off
 			: w == BOOT ? (u64)v->boot_off
 			: w == TAI ? (u64)(v->real_off + v->tai_off) : 0;
 		u64 tsc = rdtsc_ordered();
-		u64 tb = v->tsc_base;
-		u64 delta = tsc > tb ? tsc - tb : 0;
+		u64 end = c->end, from, base, mult;
+		if (tsc >= end) {
+			from = end;
+			base = c->base2;
+			mult = c->mult2;
+		} else {
+			from = v->tsc_base;
+			base = c->base;
+			mult = c->mult;
+		}
+		u64 delta = tsc > from ? tsc - from : 0;
 		ns = base + (u64)(((unsigned __int128)delta * mult) >> shift) + off;
 		barrier();
 		if (v->seq == seq)

@@ -49,6 +49,7 @@ export const EFER_VALUE = 0xd01;
 export const MSR_EFER = 0xc0000080, MSR_STAR = 0xc0000081, MSR_LSTAR = 0xc0000082,
   MSR_CSTAR = 0xc0000083, MSR_SFMASK = 0xc0000084, MSR_FS_BASE = 0xc0000100,
   MSR_GS_BASE = 0xc0000101, MSR_KERNEL_GS_BASE = 0xc0000102, MSR_TSC_AUX = 0xc0000103;
+export const MSR_IA32_TSC = 0x10;
 /** STAR: sysret loads CS 0x33/SS 0x2b from 0x23; syscall CS 0x10/SS 0x18. Upper/lower 32-bit halves. */
 export const STAR_HI = (SEL_USER_CS32 << 16) | SEL_KERNEL_CS;
 export const SFMASK_VALUE = 0x47700;
