@@ -10,3 +10,11 @@ import { fsModifySyscalls } from './fs_modify';
 export const fsFamilies: Record<string, Handler>[] = [
   fsIoSyscalls, fsOpenSyscalls, fsStatSyscalls, fsDirSyscalls, fsFcntlSyscalls, fsModifySyscalls,
 ];
+
+// Pipes, readiness and event files (pipe.ts, poll.ts, epoll.ts, eventfd.ts, timerfd.ts).
+import { pipeSyscalls } from './pipe';
+import { pollSyscalls } from './poll';
+import { epollSyscalls } from './epoll';
+import { eventfdSyscalls } from './eventfd';
+import { timerfdSyscalls } from './timerfd';
+fsFamilies.push(pipeSyscalls, pollSyscalls, epollSyscalls, eventfdSyscalls, timerfdSyscalls);

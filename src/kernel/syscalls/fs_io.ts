@@ -10,8 +10,9 @@ import { TASK_SIZE } from '../mm/mm';
 import type { Task } from '../task';
 import type { FileDescription } from '../vfs/file';
 import { readToGuest, writeFromGuest } from '../vfs/rw';
+import { IoIter } from '../vfs/iov_iter';
 import { getIoFile, scratch } from './fs_common';
-import type { Handler } from './types';
+import { RET_BLOCK, type Handler } from './types';
 
 const TWO32 = 4294967296;
 
@@ -20,10 +21,22 @@ function userRange(addr: number, len: number): boolean {
   return addr + len <= TASK_SIZE;
 }
 
+/** The request of the current call, for files that take it whole (readIter/writeIter: pipes,
+ *  eventfd, timerfd). One instance: the kernel is synchronous and handlers do not nest. */
+const iter = new IoIter(UIO_MAXIOV);
+
+/** A call that may have parked returns r: anything but RET_BLOCK ends its wait record (a file
+ *  parked the task but bytes had already moved; an error found when a parked call resumed). */
+function done(t: Task, r: number): number {
+  if (r !== RET_BLOCK && t.waitActive) t.endWait();
+  return r;
+}
+
 function doRead(t: Task, f: FileDescription, addr: number, count: number, pos: number): number {
   if (!f.readable) return -EBADF;
   if (!userRange(addr, count)) return -EFAULT;
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
+  if (f.readIter !== undefined) return f.readIter(t, iter.initGuest(t.mm, addr, count));
   return readToGuest(t, f, addr, count, pos);
 }
 
@@ -31,21 +44,22 @@ function doWrite(t: Task, f: FileDescription, addr: number, count: number, pos: 
   if (!f.writable) return -EBADF;
   if (!userRange(addr, count)) return -EFAULT;
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
+  if (f.writeIter !== undefined) return f.writeIter(t, iter.initGuest(t.mm, addr, count));
   return writeFromGuest(t, f, addr, count, pos);
 }
 
 /** implements Linux read(2) */
 export const sysRead: Handler = (t) => {
   const f = getIoFile(t, t.regs.argInt(0));
-  if (f === null) return -EBADF;
-  return doRead(t, f, t.regs.arg(1), t.regs.arg(2), -1);
+  if (f === null) return done(t, -EBADF);
+  return done(t, doRead(t, f, t.regs.arg(1), t.regs.arg(2), -1));
 };
 
 /** implements Linux write(2) */
 export const sysWrite: Handler = (t) => {
   const f = getIoFile(t, t.regs.argInt(0));
-  if (f === null) return -EBADF;
-  return doWrite(t, f, t.regs.arg(1), t.regs.arg(2), -1);
+  if (f === null) return done(t, -EBADF);
+  return done(t, doWrite(t, f, t.regs.arg(1), t.regs.arg(2), -1));
 };
 
 /** implements Linux pread64(2) */
@@ -99,11 +113,18 @@ function importIovec(t: Task, iovAddr: number, iovcnt: number): number {
 function iovBase(i: number): number { return iovDv.getUint32(i * 16, true) + iovDv.getUint32(i * 16 + 4, true) * TWO32; }
 function iovLen(i: number): number { return iovDv.getUint32(i * 16 + 8, true); }
 
+/** Hands the imported iovecs to a file that takes whole requests. */
+function guestIov(t: Task, iovcnt: number): IoIter {
+  for (let i = 0; i < iovcnt; i++) iter.setIov(i, iovBase(i), iovLen(i));
+  return iter.initGuestIov(t.mm, iovcnt);
+}
+
 function doReadv(t: Task, f: FileDescription, iovAddr: number, iovcnt: number, pos: number): number {
   if (!f.readable) return -EBADF;
   const total = importIovec(t, iovAddr, iovcnt);
   if (total < 0) return total;
   if (iovcnt === 0) return 0;
+  if (f.readIter !== undefined) return f.readIter(t, guestIov(t, iovcnt));
   let done = 0;
   for (let i = 0; i < iovcnt; i++) {
     const len = iovLen(i);
@@ -121,6 +142,7 @@ function doWritev(t: Task, f: FileDescription, iovAddr: number, iovcnt: number, 
   const total = importIovec(t, iovAddr, iovcnt);
   if (total < 0) return total;
   if (iovcnt === 0) return 0;
+  if (f.writeIter !== undefined) return f.writeIter(t, guestIov(t, iovcnt));
   let done = 0;
   for (let i = 0; i < iovcnt; i++) {
     const len = iovLen(i);
@@ -136,15 +158,15 @@ function doWritev(t: Task, f: FileDescription, iovAddr: number, iovcnt: number, 
 /** implements Linux readv(2) */
 export const sysReadv: Handler = (t) => {
   const f = getIoFile(t, t.regs.argInt(0));
-  if (f === null) return -EBADF;
-  return doReadv(t, f, t.regs.arg(1), t.regs.argInt(2), -1);
+  if (f === null) return done(t, -EBADF);
+  return done(t, doReadv(t, f, t.regs.arg(1), t.regs.argInt(2), -1));
 };
 
 /** implements Linux writev(2) */
 export const sysWritev: Handler = (t) => {
   const f = getIoFile(t, t.regs.argInt(0));
-  if (f === null) return -EBADF;
-  return doWritev(t, f, t.regs.arg(1), t.regs.argInt(2), -1);
+  if (f === null) return done(t, -EBADF);
+  return done(t, doWritev(t, f, t.regs.arg(1), t.regs.argInt(2), -1));
 };
 
 /** preadv/pwritev(2) take the offset as (pos_l, pos_h); on 64-bit pos_l holds all of it. */
@@ -174,10 +196,10 @@ export const sysPwritev: Handler = (t) => {
  *  and ignored (all I/O here is synchronous), unknown ones give EOPNOTSUPP. */
 export const sysPreadv2: Handler = (t) => {
   const f = getIoFile(t, t.regs.argInt(0));
-  if (f === null) return -EBADF;
+  if (f === null) return done(t, -EBADF);
   const pos = vecPos(t), flags = t.regs.argInt(5);
   if (flags & ~RWF_SUPPORTED) return -EOPNOTSUPP;
-  if (pos === -1) return doReadv(t, f, t.regs.arg(1), t.regs.argInt(2), -1);
+  if (pos === -1) return done(t, doReadv(t, f, t.regs.arg(1), t.regs.argInt(2), -1));
   if (pos < 0) return -EINVAL;
   if (!f.seekable) return -ESPIPE;
   return doReadv(t, f, t.regs.arg(1), t.regs.argInt(2), pos);
@@ -186,10 +208,10 @@ export const sysPreadv2: Handler = (t) => {
 /** implements Linux pwritev2(2) (see preadv2) */
 export const sysPwritev2: Handler = (t) => {
   const f = getIoFile(t, t.regs.argInt(0));
-  if (f === null) return -EBADF;
+  if (f === null) return done(t, -EBADF);
   const pos = vecPos(t), flags = t.regs.argInt(5);
   if (flags & ~RWF_SUPPORTED) return -EOPNOTSUPP;
-  if (pos === -1) return doWritev(t, f, t.regs.arg(1), t.regs.argInt(2), -1);
+  if (pos === -1) return done(t, doWritev(t, f, t.regs.arg(1), t.regs.argInt(2), -1));
   if (pos < 0) return -EINVAL;
   if (!f.seekable) return -ESPIPE;
   return doWritev(t, f, t.regs.arg(1), t.regs.argInt(2), pos);
@@ -221,8 +243,11 @@ function writeAll(t: Task, out: FileDescription, n: number): number {
   return w;
 }
 
-/** implements Linux sendfile(2) (sendfile64 on x86_64): copies through a kernel buffer. */
-export const sysSendfile: Handler = (t) => {
+/** implements Linux sendfile(2) (sendfile64 on x86_64): copies through a kernel buffer. A pipe
+ *  at either end may park the call (RET_BLOCK); it then starts again from the top. */
+export const sysSendfile: Handler = (t) => done(t, sendfile(t));
+
+function sendfile(t: Task): number {
   const outFd = t.regs.argInt(0), inFd = t.regs.argInt(1), offAddr = t.regs.arg(2);
   let count = t.regs.arg(3);
   const inF = getIoFile(t, inFd);
@@ -257,7 +282,7 @@ export const sysSendfile: Handler = (t) => {
   }
   if (pos >= 0 && t.mm.writeU64(offAddr, pos + done) < 0) return -EFAULT;
   return done > 0 ? done : err;
-};
+}
 
 // ---- advice
 

@@ -4,12 +4,18 @@ import { EBADF, EINVAL, ENOTDIR, ENOTTY, ESPIPE } from '../errno';
 import type { Task } from '../task';
 import type { Mappable } from '../mm/vma';
 import type { Dentry } from './dentry';
+import type { IoIter } from './iov_iter';
+import { DEFAULT_POLLMASK } from '../abi/poll';
+import type { ReadyQueue } from '../poll';
 
 export {
   O_RDONLY, O_WRONLY, O_RDWR, O_ACCMODE, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK, O_DSYNC,
   O_ASYNC, O_DIRECT, O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW, O_NOATIME, O_CLOEXEC, O_SYNC, O_PATH, O_TMPFILE,
 } from '../abi/fcntl';
 import { F_GETPIPE_SZ, F_SETPIPE_SZ, O_ACCMODE, O_PATH, O_RDONLY, O_WRONLY } from '../abi/fcntl';
+
+/** Something that must let go of a file when its last reference goes (epoll's items). */
+export interface FileWatch { fileReleased(f: FileDescription): void }
 
 export abstract class FileDescription {
   refs = 1;
@@ -20,6 +26,9 @@ export abstract class FileDescription {
   /** Where the file was opened (one reference held, dropped by release()); anonymous files
    *  (host stdio, pipes) have a parentless dentry of their own. */
   dentry: Dentry | null = null;
+
+  /** Watches to tell when the file is released (epoll items naming it); null when none. */
+  watches: FileWatch[] | null = null;
 
   constructor(flags: number) { this.flags = flags; }
 
@@ -32,6 +41,19 @@ export abstract class FileDescription {
   write(_t: Task, _src: Uint8Array, _off: number, _len: number, _pos: number): number { return -EINVAL; }
   /** lseek(2); a file without positions gives ESPIPE. */
   seek(_offset: number, _whence: number): number { return -ESPIPE; }
+  /** Optional whole-request I/O (see iov_iter.ts): when a file has these, read/readv/write/writev
+   *  hand it the entire request instead of going segment by segment. They may block: park the
+   *  task (t.blockOn) and return RET_BLOCK, keeping any progress in t.waitProgress, and end the
+   *  wait record (t.endWait) themselves when they return anything else. */
+  readIter?(t: Task, it: IoIter): number;
+  writeIter?(t: Task, it: IoIter): number;
+  /** Readiness now (POLLIN, POLLOUT, POLLHUP, POLLERR, POLLRDNORM, ... bits). Default: what Linux
+   *  reports for a file without a poll operation (regular files, most devices): always ready. */
+  poll(_t: Task): number { return DEFAULT_POLLMASK; }
+  /** The queue notified whenever readiness may have changed; null when it never changes. */
+  readyQueue(): ReadyQueue | null { return null; }
+  /** Has a poll operation of its own (file_can_poll): epoll refuses files without one (EPERM). */
+  get pollable(): boolean { return false; }
   /** Does pread/pwrite work here? (false: ESPIPE, as for pipes and ttys) */
   get seekable(): boolean { return false; }
   /** Fills a struct stat (144 bytes, x86_64 layout) at dv[off]. 0 or -errno. */
@@ -57,6 +79,11 @@ export abstract class FileDescription {
   abstract path(): string;
   /** Called when the last reference goes. Subclasses that override it call super.release(). */
   release(): void {
+    const w = this.watches;
+    if (w !== null) {
+      this.watches = null;
+      for (const x of w) x.fileReleased(this);
+    }
     const d = this.dentry;
     this.dentry = null;
     if (d !== null) d.put();

@@ -93,6 +93,12 @@ export class HostStdioFile extends FileDescription {
 
   override seek(offset: number, whence: number): number { return host.lseek(this.hostFd, offset, whence); }
 
+  /** Pipes, sockets and ttys have a poll operation (epoll takes them); regular files do not.
+   *  Readiness is the default "always ready" for now: reads and writes block tsvisor itself
+   *  (see the top of this file), so poll/select/epoll return at once. With the event-loop
+   *  version this reports the host fd's readiness and gives a queue woken by the FdWatch. */
+  override get pollable(): boolean { return this.seekable === false; }
+
   override stat(dv: DataView, off: number): number { return host.fstat(this.hostFd, dv, off); }
 
   override ioctl(t: Task, request: number, arg: number): number {
