@@ -1,7 +1,9 @@
 // Reading and writing file descriptors: read, write, readv, writev, pread64,
 // pwrite64, preadv, pwritev, preadv2, pwritev2, lseek, sendfile, fadvise64,
 // readahead. Hot path: no allocation per call; guest memory goes to the file
-// segment by segment (vfs/rw.ts).
+// segment by segment (vfs/rw.ts), or as one whole request (vfs/iov_iter.ts) to
+// files that need it (pipes, eventfd, timerfd). Those may park the task: every
+// handler here that can reach one ends the wait record when it returns (done()).
 import { EBADF, EFAULT, EINVAL, EOPNOTSUPP, ESPIPE } from '../errno';
 import {
   IOVEC_SIZE, MAX_RW_COUNT, O_APPEND, RWF_SUPPORTED, SEEK_HOLE, UIO_MAXIOV,
