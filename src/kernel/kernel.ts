@@ -224,6 +224,7 @@ export class Kernel {
         if (!deliverSignals(t, inSys) || t.state !== TASK_RUNNABLE) { this.runQueue.shift(); continue; }
       }
       this.armTickIfNeeded();
+      this.vdso?.onExit();
       try {
         const ev = this.platform.run(t);
         switch (ev.kind) {

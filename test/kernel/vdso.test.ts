@@ -1,6 +1,6 @@
 // The vDSO's acceptance, counted and not timed (DESIGN.md, Time and the vDSO):
-// 10^6 clock_gettime calls under tsvisor --stats make no more syscalls than
-// the program's own start-up, with glibc and with musl, static and dynamic;
+// 10^6 clock_gettime calls under tsvisor --stats make no syscalls and no exits
+// beyond the program's own start-up, with glibc and with musl, static and dynamic;
 // the clocks agree with the host's (vdso_agree: within 50 ms of the kernel's
 // syscall, which reads the host clock); and the counter does see syscalls
 // (the same program making raw clock_gettime syscalls).
@@ -18,7 +18,7 @@ import { platformSkippedLine, platforms } from '../support/platforms';
 /** A start-up makes a few dozen syscalls (dynamic glibc the most); 10^6 clock reads are far more. */
 const STARTUP_SYSCALLS = 100;
 
-interface Stats { exits: number; syscalls: number; faults: number }
+interface Stats { exits: number; syscalls: number; faults: number; interrupts: number }
 interface Sandboxed { stdout: string; stderr: string; status: number; stats: Stats }
 
 /** Runs argv under `tsvisor --platform=PLATFORM run --stats`; the stats line is taken off stderr. */
@@ -45,12 +45,16 @@ for (const p of platforms()) {
   const add = (name: string, fn: () => Promise<void>) => cases.push([name, fn]);
 
   for (const bin of binaries('vdso_clock')) {
-    add(`${bin.variant}: 10^6 clock_gettime calls make no syscalls`, async () => {
+    add(`${bin.variant}: 10^6 clock_gettime calls make no syscalls and no exits`, async () => {
       await ensureBuilt(bin);
       const r = runWithStats(p.name, [bin.guest]);
       assert.is(r.stdout, 'ok\n', r.stderr);
       assert.is(r.status, 0);
       assert.ok(r.stats.syscalls < STARTUP_SYSCALLS, `${r.stats.syscalls} syscalls for 10^6 clock_gettime calls`);
+      // The same program skipping the loop ("-s 0"): exactly as many syscalls and exits.
+      const base = runWithStats(p.name, [bin.guest, '-s', '0']);
+      assert.is(r.stats.syscalls, base.stats.syscalls, 'syscalls beyond start-up');
+      assert.is(r.stats.exits - r.stats.interrupts, base.stats.exits - base.stats.interrupts, 'exits beyond start-up');
     });
     add(`${bin.variant}: the counter does count clock_gettime syscalls (control)`, async () => {
       await ensureBuilt(bin);

@@ -174,6 +174,23 @@ test('every process maps the same frames; a write after mprotect copies the page
   mem.close();
 });
 
+test('a busy sandbox (the event loop starved) still gets refreshes, from the run loop', () => {
+  const mem = new MemoryFile(16 * 1024 * 1024);
+  const v = new Vdso({ mem });
+  const { mm } = newMm(mem);
+  const base = v.map(mm);
+  const seq = () => { const b = new Uint8Array(4); mm.copyIn(base - PAGE_SIZE, b, 0, 4); return new DataView(b.buffer).getUint32(0, true); };
+  const first = seq();
+  for (let i = 0; i < 100; i++) v.onExit();
+  assert.is(seq(), first, 'not due yet');
+  const until = Date.now() + 30; // past the first refresh (20 ms), without yielding to the event loop
+  while (Date.now() < until) { /* busy */ }
+  for (let i = 0; i < 16; i++) v.onExit();
+  assert.is(seq(), first + 2, 'refreshed once');
+  v.close();
+  mem.close();
+});
+
 test('below the interpreter: the vDSO goes under what the mmap area already holds', () => {
   const mem = new MemoryFile(16 * 1024 * 1024);
   const v = new Vdso({ mem, autoRefresh: false });

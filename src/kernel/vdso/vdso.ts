@@ -2,8 +2,11 @@
 // frames loaded once per kernel; every process maps those same frames read-only
 // ([vvar] one page, then [vdso]) in its mmap area, and AT_SYSINFO_EHDR points at
 // the image's ELF header (DESIGN.md, Time and the vDSO). The time page is kept
-// current by a Timekeeper, refreshed from a libuv timer.
+// current by a Timekeeper, refreshed when due from a libuv timer (while the
+// sandbox idles) or from the run loop (onExit: a busy sandbox starves the event
+// loop, and a page left alone drifts by its rate's error).
 import { host } from '../../native';
+import { monotonicNs } from '../timers';
 import { byteIndex, PROT_EXEC, PROT_READ, type Platform } from '../../platform/platform';
 import type { MM } from '../mm/mm';
 import { PAGE_SIZE, type MemoryFile } from '../mm/memory_file';
@@ -15,6 +18,8 @@ import { HostClock, Timekeeper } from './timekeeper';
 /** Refresh delays: soon after start (the first calibration measured only a few ms), then
  *  every second. */
 const REFRESH_MS = [20, 200, 1000];
+/** onExit looks at the clock once per this many exits (an exit costs 10-60 µs; a look ~60 ns). */
+const CHECK_EVERY = 16;
 
 /** The host's clocks through the native addon. */
 export const nativeClock: HostClock = {
@@ -74,6 +79,9 @@ export class Vdso {
   private timer: NodeJS.Timeout | null = null;
   private refreshes = 0;
   private readonly autoRefresh: boolean;
+  /** Host CLOCK_MONOTONIC ns when the next refresh is due; 0 = none planned. */
+  private due = 0;
+  private countdown = CHECK_EVERY;
 
   /** The kernel's vDSO, or null (with a --debug message) when the built image is missing or
    *  broken: programs then run without one and take the syscalls. */
@@ -136,24 +144,41 @@ export class Vdso {
   start(): void {
     if (this.timekeeper.started || this.timekeeper.syscallOnly) return;
     this.timekeeper.start();
-    if (this.autoRefresh) this.schedule();
+    if (this.autoRefresh) this.plan();
   }
 
-  private schedule(): void {
-    const delay = REFRESH_MS[Math.min(this.refreshes, REFRESH_MS.length - 1)]!;
-    const next = REFRESH_MS[Math.min(this.refreshes + 1, REFRESH_MS.length - 1)]!;
-    this.timer = setTimeout(() => {
-      this.refreshes++;
-      this.timekeeper.refresh(next * 1e6);
-      if (!this.timekeeper.syscallOnly) this.schedule();
-    }, delay);
+  /** The run loop calls this on every exit; now and then it refreshes the page if that is due.
+   *  Costs a decrement per exit and a clock read per CHECK_EVERY exits. */
+  onExit(): void {
+    if (--this.countdown > 0) return;
+    this.countdown = CHECK_EVERY;
+    if (this.due !== 0 && monotonicNs() >= this.due) this.refreshNow();
+  }
+
+  private delayMs(i: number): number { return REFRESH_MS[Math.min(i, REFRESH_MS.length - 1)]!; }
+
+  /** Plans the next refresh: due time, and a libuv timer for when the sandbox idles. */
+  private plan(): void {
+    const delay = this.delayMs(this.refreshes);
+    this.due = monotonicNs() + delay * 1e6;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refreshNow(), delay);
     // Never what keeps the sandbox alive.
     this.timer.unref();
+  }
+
+  private refreshNow(): void {
+    this.refreshes++;
+    // The slew horizon is the time to the next refresh.
+    this.timekeeper.refresh(this.delayMs(this.refreshes) * 1e6);
+    if (this.timekeeper.syscallOnly) this.close();
+    else this.plan();
   }
 
   /** Stops the refreshes (the frames go with the MemoryFile). */
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.due = 0;
   }
 }
