@@ -55,6 +55,12 @@ static inline const char *errname(int e)
 	case ELOOP: return "ELOOP";
 	case EOVERFLOW: return "EOVERFLOW";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ETXTBSY: return "ETXTBSY";
+	case EDEADLK: return "EDEADLK";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case EOWNERDEAD: return "EOWNERDEAD";
+	case ENOTRECOVERABLE: return "ENOTRECOVERABLE";
+	case ECANCELED: return "ECANCELED";
 	default: {
 		static char buf[32];
 		snprintf(buf, sizeof buf, "errno%d", e);

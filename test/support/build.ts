@@ -1,6 +1,8 @@
 // Compiles test/programs/*.c into test/.build/{glibc,musl,pie}/NAME:
 // gcc -static, musl-gcc -static (when installed), and gcc -static-pie for
-// a few programs. Cached by mtime: a binary is rebuilt when it is older
+// a few programs. Programs in a subdirectory (test/programs/GROUP/NAME.c)
+// are not in plan(): planGroup(GROUP) builds them as /VARIANT/GROUP/NAME,
+// for suites of their own (test/limits.test.ts). Cached by mtime: a binary is rebuilt when it is older
 // than its source, any header, or build.ts (so a flag change rebuilds).
 import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -47,15 +49,37 @@ export function programNames(): string[] {
 
 let planned: { binaries: Binary[]; notes: string[] } | undefined;
 
-/** Every binary this machine can build, and notes on what it cannot. */
-export function plan(): { binaries: Binary[]; notes: string[] } {
-  if (planned) return planned;
+/** The variants this machine can build, and notes on the others. */
+function buildableVariants(): { variants: Variant[]; notes: string[] } {
   const notes: string[] = [];
   const variants = (Object.keys(COMPILERS) as Variant[]).filter((v) => {
     const ok = hasCompiler(COMPILERS[v].cc);
     if (!ok) notes.push(`${COMPILERS[v].cc} not found: no ${v} builds (install it to test them)`);
     return ok;
   });
+  return { variants, notes };
+}
+
+/** The glibc and musl builds of test/programs/GROUP/*.c (no PIE), and notes on what cannot be built. */
+export function planGroup(group: string): { binaries: Binary[]; notes: string[] } {
+  const { variants, notes } = buildableVariants();
+  const dir = path.join(PROGRAMS_DIR, group);
+  const names = fs.readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2)).sort();
+  const binaries: Binary[] = [];
+  for (const base of names) {
+    for (const variant of variants) {
+      if (variant === 'pie') continue;
+      const name = `${group}/${base}`;
+      binaries.push({ name, variant, guest: `/${variant}/${name}`, host: path.join(ROOT, variant, name) });
+    }
+  }
+  return { binaries, notes };
+}
+
+/** Every binary this machine can build, and notes on what it cannot. */
+export function plan(): { binaries: Binary[]; notes: string[] } {
+  if (planned) return planned;
+  const { variants, notes } = buildableVariants();
   const binaries: Binary[] = [];
   for (const name of programNames()) {
     for (const variant of variants) {
@@ -122,9 +146,17 @@ function buildAll(): Promise<Map<string, string | null>> {
   return built;
 }
 
+const extra = new Map<string, Promise<string | null>>();
+
 /** Resolves when `bin` is built; throws the compiler's output if it failed. */
 export async function ensureBuilt(bin: Binary): Promise<void> {
-  const error = (await buildAll()).get(bin.host);
+  let error: string | null | undefined;
+  if (plan().binaries.some((b) => b.host === bin.host)) error = (await buildAll()).get(bin.host);
+  else {
+    // A planGroup() binary: built on its own, once per process.
+    if (!extra.has(bin.host)) extra.set(bin.host, compile(bin));
+    error = await extra.get(bin.host);
+  }
   if (error) throw new Error(error);
   if (error === undefined) throw new Error(`${bin.guest} is not in the build plan`);
 }

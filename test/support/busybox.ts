@@ -1,5 +1,7 @@
 // busybox-static (Debian package busybox-static), copied into the test
-// root as /bin/busybox so native and sandbox runs use the same binary.
+// root as /bin/busybox so native and sandbox runs use the same binary;
+// installShell() adds /bin/sh and a link for every applet.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { hostPath } from './paths';
@@ -34,4 +36,30 @@ export function installBusybox(): void {
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   fs.writeFileSync(`${dest}.tmp${process.pid}`, elf, { mode: 0o755 });
   fs.renameSync(`${dest}.tmp${process.pid}`, dest);
+}
+
+let linked = false;
+
+/**
+ * busybox as the root's shell: installBusybox(), then /bin/sh and every
+ * applet's name in /bin as symlinks to busybox (so #! scripts, execvp and
+ * the shell's PATH search find them). Existing entries are left alone.
+ */
+export function installShell(): void {
+  installBusybox();
+  if (linked) return;
+  const list = execFileSync(hostPath(BUSYBOX), ['--list'], { encoding: 'utf8' });
+  const names = new Set(list.split('\n').map((l) => l.trim()).filter((l) => /^[\w.[-]+$/.test(l)));
+  names.add('sh');
+  const dir = path.dirname(hostPath(BUSYBOX));
+  for (const name of names) {
+    if (name === 'busybox') continue;
+    const p = path.join(dir, name);
+    try {
+      fs.lstatSync(p);
+    } catch {
+      fs.symlinkSync('busybox', p);
+    }
+  }
+  linked = true;
 }

@@ -1,6 +1,8 @@
 // How each test program is run: arguments, stdin, environment and the exit
 // status it must have natively. The default is one argument, the fixture
 // directory, an empty stdin, a small fixed environment, and status 0.
+// Natively every program runs as pid 1 chrooted into the root (pid1.ts),
+// the reference DESIGN.md names, so argv[0] and paths are guest paths.
 import type { Binary } from './build';
 import { FIXTURE } from './fixture';
 import type { At, Invocation } from './root';
@@ -25,6 +27,8 @@ const SPECIAL: Record<string, Partial<ProgramCase>> = {
   fault_ill: { status: 128 + 4 },
   fault_fpe: { status: 128 + 8 },
   fault_trap: { status: 128 + 5 },
+  thread_fault: { status: 128 + 11 },
+  exit_group_threads: { status: 3 },
 };
 
 export function programCase(name: string): ProgramCase {
@@ -34,5 +38,5 @@ export function programCase(name: string): ProgramCase {
 /** How to run a built program. */
 export function programInvocation(bin: Binary): Invocation {
   const c = programCase(bin.name);
-  return { argv: (at) => [at(bin.guest), ...c.args(at)], input: c.input, env: c.env };
+  return { argv: (at) => [at(bin.guest), ...c.args(at)], input: c.input, env: c.env, pid1: true };
 }

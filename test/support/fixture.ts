@@ -1,8 +1,11 @@
 // The sandbox root's fixed contents: the fixture tree the programs read
 // (/fixture), the host's /etc/passwd and /etc/group (so user names resolve
-// the same way inside), and empty mount points. Rebuilt once per process.
+// the same way inside), empty mount points, busybox as /bin/sh with its
+// applet links, and the exec test files (/exec). Rebuilt once per process.
 import * as fs from 'fs';
 import * as path from 'path';
+import { installShell } from './busybox';
+import { installExecScripts } from './exec_scripts';
 import { ROOT, hostPath } from './paths';
 
 export const FIXTURE = '/fixture';
@@ -82,6 +85,12 @@ export function makeFixture(): string {
   fs.mkdirSync(path.join(ROOT, 'etc'), { recursive: true });
   for (const f of ['passwd', 'group']) fs.copyFileSync(`/etc/${f}`, path.join(ROOT, 'etc', f));
   for (const d of ['proc', 'dev', 'sys', 'tmp']) fs.mkdirSync(path.join(ROOT, d), { recursive: true });
+  try {
+    installShell();
+  } catch (e) {
+    console.log(`!!! no /bin/sh in the test root (programs that exec a shell fail): ${(e as Error).message}`);
+  }
+  installExecScripts();
   made = true;
   return FIXTURE;
 }

@@ -1,7 +1,11 @@
 // Running one invocation in the test root (test/.build): natively through
 // host paths, in the sandbox through guest paths with --root. Native output
-// is shown with guest paths, so both sides compare directly.
+// is shown with guest paths, so both sides compare directly. An invocation
+// marked pid1 runs natively as pid 1 of a new pid namespace, chrooted into
+// the root, with guest paths (see pid1.ts): the reference for programs that
+// fork, signal or look at /proc.
 import { ROOT, guestView, hostPath } from './paths';
+import { PID1_HOST_ENV, pid1Argv } from './pid1';
 import { RunResult, runNative, runSandbox } from './run';
 
 /** Maps a guest path to the path the run uses. */
@@ -12,13 +16,21 @@ export interface Invocation {
   argv: (at: At) => string[];
   input: string;
   env: Record<string, string>;
+  /** Natively: pid 1 in a new pid namespace, chrooted into the root (unshare -m -p -f, chroot). */
+  pid1?: boolean;
+  /** The run's time limit (default: runNative's and runSandbox's). */
+  timeoutMs?: number;
 }
 
 export function nativeInRoot(inv: Invocation): RunResult {
-  const r = runNative(inv.argv(hostPath), { input: inv.input, env: inv.env, cwd: ROOT });
+  const opts = { input: inv.input, env: inv.env, cwd: ROOT, ...(inv.timeoutMs ? { timeoutMs: inv.timeoutMs } : {}) };
+  if (inv.pid1) return runNative(pid1Argv(ROOT, inv.argv((p) => p), inv.env), { ...opts, env: PID1_HOST_ENV });
+  const r = runNative(inv.argv(hostPath), opts);
   return { ...r, stdout: guestView(r.stdout), stderr: guestView(r.stderr) };
 }
 
 export function sandboxInRoot(platform: string, inv: Invocation): RunResult {
-  return runSandbox(platform, inv.argv((p) => p), { input: inv.input, env: inv.env, root: ROOT });
+  return runSandbox(platform, inv.argv((p) => p), {
+    input: inv.input, env: inv.env, root: ROOT, ...(inv.timeoutMs ? { timeoutMs: inv.timeoutMs } : {}),
+  });
 }
