@@ -320,6 +320,7 @@ export class Kernel {
         default: sig = SIGSEGV; code = SI_KERNEL; break;
       }
     }
+    this.debug?.(`pid ${t.tgid} tid ${t.tid}: exception ${vector} (error ${errorCode}) at rip 0x${t.regs.hi(RIP).toString(16)}${t.regs.lo(RIP).toString(16).padStart(8, "0")} rcx 0x${t.regs.get(2).toString(16)} addr 0x${addr.toString(16)}: signal ${sig}`);
     recordFault(t, vector, errorCode, vector === VEC_PF ? addr : 0);
     this.forceSignal(t, sig, code, siAddr);
   }

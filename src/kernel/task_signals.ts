@@ -97,7 +97,8 @@ function prepare(g: ThreadGroup, t: Task, sig: number, fromKernel: boolean): boo
     g.pending.discard(SIGCONT);
     for (const x of g.tasks) x.pending.discard(SIGCONT);
   }
-  if (!blocked(t, sig) && ignored(t, sig) && !fromKernel) return false;
+  // An ignored signal that is not blocked is discarded at once (Linux's sig_ignored).
+  if (!blocked(t, sig) && ignored(t, sig)) return false;
   return true;
 }
 

@@ -2,7 +2,7 @@
 // rt_tgsigqueueinfo, rt_sigreturn, rt_sigsuspend, pause, rt_sigtimedwait,
 // alarm, setitimer, getitimer.
 import { EAGAIN, EFAULT, EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH } from '../errno';
-import { makeInfo, sendToGroup, sendToTask, sigreturn, writeSiginfo } from '../task_signals';
+import { hasDeliverable, makeInfo, sendToGroup, sendToTask, sigreturn, writeSiginfo } from '../task_signals';
 import { SigInfo } from '../sigqueue';
 import { SIGALRM, SIGKILL, SIGSEGV, SIGSTOP, SI_TKILL, SI_USER } from '../signals';
 import { monotonicNs } from '../timers';
@@ -106,6 +106,8 @@ function suspend(t: Task, lo: number, hi: number): number {
     t.savedMaskLo = t.sigMaskLo; t.savedMaskHi = t.sigMaskHi; t.hasSavedMask = true;
     t.sigMaskLo = (lo & ~((1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1)))) >>> 0; t.sigMaskHi = hi >>> 0;
   }
+  // A signal the new mask lets through may already be pending: take it now.
+  if (hasDeliverable(t)) { t.endWait(); return -ERESTARTNOHAND; }
   t.waitInterruptResult = -ERESTARTNOHAND;
   t.blockOn(null);
   return RET_BLOCK;

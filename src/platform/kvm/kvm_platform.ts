@@ -14,7 +14,7 @@ import {
   SEL_USER_CS, SEL_USER_DS, STACK_TOP, STACK_VA, STUB_VA, TRAMPOLINE_VA, VECTOR_PORT_BASE, MSR_PVM_ID, MSR_IA32_TSC,
 } from './layout';
 import { PageTables, type StoreSink } from './page_tables';
-import { APPLY_EXIT_OFF, APPLY_IRET_OFF, IRET_OFF, TRAMPOLINE_OUT_OFF } from './stub';
+import { APPLY_EXIT_OFF, APPLY_IRET_OFF, APPLY_IRETQ_AT, IRET_OFF, TRAMPOLINE_OUT_OFF, TRAMPOLINE_SYSRET_OFF } from './stub';
 import { buildKernelArea, newRoot, setupCpuid, setupMsrs, setupSregs, setupXcr0, type KernelArea } from './vcpu_setup';
 import { lo32, hi32, fromHalves } from '../u64';
 
@@ -83,7 +83,7 @@ export class KvmPlatform implements Platform, StoreSink {
   private readonly mxcsrMask: number;
   private readonly event = new PlatformEvent();
   private readonly statsOn: boolean;
-  private readonly counters = { exits: 0, syscalls: 0, faults: 0, interrupts: 0, queuedStores: 0, outsideMs: 0, guestMs: 0 };
+  private readonly counters = { exits: 0, syscalls: 0, faults: 0, interrupts: 0, queuedStores: 0, iretFaults: 0, sysretFaults: 0, outsideMs: 0, guestMs: 0 };
   /** When the last KVM_RUN returned (for --stats: host time between exits). */
   private lastExitAt = 0;
 
@@ -286,7 +286,9 @@ export class KvmPlatform implements Platform, StoreSink {
     const ev = this.event, regs = ctx.regs.u32, run32 = this.run32, r = this.regsW;
     const pt = ctx.as as PageTables;
     const ripLo = regs[2 * RIP]!, ripHi = regs[2 * RIP + 1]!;
-    if (ripHi >= 0x8000) {
+    // A user RIP must be canonical; the one upper-half address user code can be at is the
+    // trampoline (a tick can land between `syscall` and its `out`).
+    if (ripHi >= 0x8000 && !(ripHi === hi32(TRAMPOLINE_VA) && ripLo >= lo32(TRAMPOLINE_VA) && ripLo < lo32(TRAMPOLINE_VA) + 8)) {
       // A non-canonical return address (CVE-2012-0217 class): fault in user mode instead.
       ev.kind = EV_FAULT; ev.vector = VEC_GP; ev.errorCode = 0; ev.faultAddr = 0;
       return ev;
@@ -372,17 +374,49 @@ export class KvmPlatform implements Platform, StoreSink {
       if (f < this.stackBaseW && w === this.stackW) return this.panic('ring-0 stack overflow');
       let errorCode = 0;
       if (HAS_ERROR_CODE[vector]) { errorCode = w[f]!; f += 2; }
-      const cs = w[f + 2]!;
+      let cs = w[f + 2]!;
+      const ripHi0 = w[f + 1]!, ripLo0 = w[f]!;
+      if ((cs & 3) !== 3 && ripHi0 === hi32(STUB_VA) && (ripLo0 === lo32(STUB_VA + IRET_OFF) || ripLo0 === lo32(STUB_VA + APPLY_IRET_OFF + APPLY_IRETQ_AT))) {
+        // PVM quirk (measured): when the first user instruction after the stub's emulated iretq
+        // faults, the exception arrives with the iretq's ring-0 context. The user's state is the
+        // iret frame the VMM wrote (intact, above the new frame) plus the unchanged GPRs.
+        const uf = this.stackBaseW + (PAGE - 40) / 4;
+        for (let i = 0; i < 32; i++) regs[i] = run32[r + i]!;
+        regs[2 * RIP] = this.stackW[uf]!; regs[2 * RIP + 1] = this.stackW[uf + 1]!;
+        regs[2 * RFLAGS] = this.stackW[uf + 4]!; regs[2 * RFLAGS + 1] = this.stackW[uf + 5]!;
+        regs[2 * RSP] = this.stackW[uf + 6]!; regs[2 * RSP + 1] = this.stackW[uf + 7]!;
+        this.readBases(regs);
+        this.counters.iretFaults++;
+        // The same quirk with a `syscall` as that first instruction (a restarted call): the
+        // trampoline's #GP arrives this way, with RCX already holding the return address.
+        if (vector === VEC_GP && errorCode === 0) {
+          const next = fromHalves(regs[2 * RIP]!, regs[2 * RIP + 1]!) + 2;
+          if (fromHalves(regs[2 * RCX]!, regs[2 * RCX + 1]!) === next) return this.syscallEvent(regs);
+        }
+        this.counters.faults++;
+        ev.kind = EV_FAULT;
+        ev.vector = vector;
+        ev.errorCode = errorCode;
+        ev.faultAddr = vector === VEC_PF ? fromHalves(this.run32[this.cr2W]!, this.run32[this.cr2W + 1]!) : 0;
+        cs = 0x33;
+        return ev;
+      }
       if ((cs & 3) !== 3) {
-        const rip = fromHalves(w[f]!, w[f + 1]!);
-        return this.panic(`exception ${vector} in ring 0 at 0x${(rip < 0 ? rip + 2 ** 64 : rip).toString(16)} (error ${errorCode})`);
+        const hex = (lo: number, hi: number) => hi.toString(16) + lo.toString(16).padStart(8, '0');
+        const cr2 = vector === VEC_PF ? ` cr2 0x${hex(this.run32[this.cr2W]!, this.run32[this.cr2W + 1]!)}` : '';
+        return this.panic(`exception ${vector} in ring 0 at 0x${hex(w[f]!, w[f + 1]!)} (error ${errorCode}${cr2}, rsp 0x${hex(w[f + 6]!, w[f + 7]!)})`);
       }
       for (let i = 0; i < 32; i++) regs[i] = run32[r + i]!;
       regs[2 * RIP] = w[f]!; regs[2 * RIP + 1] = w[f + 1]!;
       regs[2 * RFLAGS] = w[f + 4]!; regs[2 * RFLAGS + 1] = w[f + 5]!;
       regs[2 * RSP] = w[f + 6]!; regs[2 * RSP + 1] = w[f + 7]!;
       this.readBases(regs);
-      if (vector === VEC_GP && regs[2 * RIP + 1] === hi32(TRAMPOLINE_VA) && regs[2 * RIP] === lo32(TRAMPOLINE_VA + TRAMPOLINE_OUT_OFF)) {
+      // The trampoline's `out` (#GP in ring 3 on PVM) is a syscall. So is a #GP at its `sysretq`
+      // (measured on PVM: now and then the `out` is passed over inside an emulation batch and
+      // the privileged sysretq faults instead; RCX/R11 still hold what `syscall` put there).
+      if (vector === VEC_GP && regs[2 * RIP + 1] === hi32(TRAMPOLINE_VA) &&
+          (regs[2 * RIP] === lo32(TRAMPOLINE_VA + TRAMPOLINE_OUT_OFF) || regs[2 * RIP] === lo32(TRAMPOLINE_VA + TRAMPOLINE_SYSRET_OFF))) {
+        if (regs[2 * RIP] !== lo32(TRAMPOLINE_VA + TRAMPOLINE_OUT_OFF)) this.counters.sysretFaults++;
         return this.syscallEvent(regs);
       }
       this.counters.faults++;

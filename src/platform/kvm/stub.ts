@@ -13,6 +13,8 @@ export const IRET_OFF = 0x90;
 export const APPLY_IRET_OFF = 0xa0;
 export const APPLY_EXIT_OFF = 0xc0;
 export const APPLY_OFF = 0xd0;
+/** Offset of apply_iret's own iretq from APPLY_IRET_OFF (4 pushes, call, 4 pops). */
+export const APPLY_IRETQ_AT = 4 + 5 + 4;
 
 /** Assembles into a page-sized buffer; rel8/rel32 fixups by label. */
 class Emitter {
@@ -104,6 +106,7 @@ export function buildStub(): Uint8Array {
  *  On PVM the `out` runs in ring 3 and raises #GP, which vector 13's entry turns
  *  into an exit; on VMX/SVM it runs in ring 0 and exits directly. */
 export const TRAMPOLINE_OUT_OFF = 0;
+export const TRAMPOLINE_SYSRET_OFF = 2;
 export function buildTrampoline(): Uint8Array {
   const p = new Uint8Array(4096);
   p.set([
