@@ -19,6 +19,7 @@ export interface RunOptions {
   debug: boolean;
   stats: boolean;
   memory: number;
+  maxTasks: number;
 }
 
 const err = (s: string) => { try { fs.writeSync(2, s); } catch { /* stderr closed */ } };
@@ -58,6 +59,7 @@ export async function runCommand(program: string, args: string[], o: RunOptions)
     debug: o.debug ? (m) => err(`tsvisor: ${m}\n`) : undefined,
     fatal: (m) => err(m + '\n'),
   });
+  kernel.maxTasks = o.maxTasks;
   // Like `runsc do`: the program starts in the caller's directory when the root contains it.
   const rel = path.relative(root, process.cwd());
   const cwd = rel.startsWith('..') || path.isAbsolute(rel) ? '/' : '/' + rel;

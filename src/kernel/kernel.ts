@@ -132,6 +132,7 @@ export class Kernel {
   /** Adds a new task (clone) to the scheduler. */
   addTask(t: Task): void {
     this.tasks.set(t.tid, t);
+    if (this.strace && this.tasks.size > 1) this.strace.showPids = true;
     if (t.group.leader === t) { this.groups.set(t.tgid, t.group); bindGroup(t.group, this); }
     this.runQueue.push(t);
   }

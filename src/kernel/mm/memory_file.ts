@@ -29,6 +29,9 @@ export class MemoryFile implements PhysMemory {
   private readonly freeExTable4K: number[] = [];
   /** Bytes handed out now; the cap is the memfd size. */
   used = 0;
+  /** Data frames stop here: the rest is kept for page tables, so a program that uses up its
+   *  memory meets ENOMEM or the OOM kill, never a kernel without room for its tables. */
+  readonly dataLimit: number;
 
   constructor(size: number) {
     if (size % HUGE_SIZE !== 0 || size <= 0) throw new Error(`memory size must be a positive multiple of 2 MiB`);
@@ -40,6 +43,7 @@ export class MemoryFile implements PhysMemory {
       this.u8.push(new Uint8Array(ab));
       this.u32.push(new Uint32Array(ab));
     }
+    this.dataLimit = size - Math.max(4 * HUGE_SIZE, Math.ceil(size / 32 / HUGE_SIZE) * HUGE_SIZE);
     this.refs = new Uint16Array(size / PAGE_SIZE);
     this.wasTable = new Uint8Array(size / PAGE_SIZE);
   }
@@ -49,6 +53,7 @@ export class MemoryFile implements PhysMemory {
 
   /** A zeroed, backed 4 KiB data frame with refs=1, or -1 when memory is exhausted. */
   alloc4K(): number {
+    if (this.used + PAGE_SIZE > this.dataLimit) return -1;
     let pa = this.freeExTable4K.pop() ?? this.freeClean4K.pop() ?? -1;
     if (pa < 0) pa = this.carve();
     if (pa < 0) return -1;
@@ -60,6 +65,7 @@ export class MemoryFile implements PhysMemory {
 
   /** A zeroed, backed, 2 MiB aligned frame with refs=1 on each page, or -1. */
   alloc2M(): number {
+    if (this.used + HUGE_SIZE > this.dataLimit) return -1;
     let pa = this.free2M.pop() ?? -1;
     if (pa < 0) {
       if (this.bump + HUGE_SIZE > this.size) return -1;
