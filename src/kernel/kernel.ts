@@ -1,7 +1,7 @@
 // The kernel: tasks, the run loop, syscall dispatch and fault handling.
 // Synchronous on the hot path (event -> handler -> result -> resume); returns
 // to Node's event loop only when every task is parked (DESIGN.md, run loop).
-import { EV_FAULT, EV_INTERRUPTED, EV_PANIC, EV_SYSCALL, PF_INSTR, PF_WRITE, VEC_AC, VEC_BP, VEC_BR, VEC_DB, VEC_DE, VEC_GP, VEC_MF, VEC_NM, VEC_OF, VEC_PF, VEC_SS, VEC_UD, VEC_XM, type Platform } from '../platform/platform';
+import { EV_FAULT, EV_INTERRUPTED, EV_PANIC, EV_SYSCALL, PF_INSTR, PF_PRESENT, PF_WRITE, VEC_AC, VEC_BP, VEC_BR, VEC_DB, VEC_DE, VEC_GP, VEC_MF, VEC_NM, VEC_OF, VEC_PF, VEC_SS, VEC_UD, VEC_XM, type Platform } from '../platform/platform';
 import { RAX, RIP, ORIG_RAX } from '../platform/regs';
 import { ENOSYS, errnoName } from './errno';
 import { FAULT_OK, FAULT_OOM, FAULT_SEGV_ACCERR, FAULT_SIGBUS, MM } from './mm/mm';
@@ -297,7 +297,7 @@ export class Kernel {
   private handleFault(t: Task, vector: number, errorCode: number, addr: number): void {
     let sig = SIGSEGV, code = SI_KERNEL, siAddr = 0;
     if (vector === VEC_PF) {
-      const r = t.mm.fault(addr, (errorCode & PF_WRITE) !== 0, (errorCode & PF_INSTR) !== 0);
+      const r = t.mm.fault(addr, (errorCode & PF_WRITE) !== 0, (errorCode & PF_INSTR) !== 0, (errorCode & PF_PRESENT) !== 0);
       if (r === FAULT_OK) return;
       if (r === FAULT_OOM) {
         // As Linux's OOM killer: the process that cannot get memory is killed.

@@ -8,6 +8,8 @@ import { WINDOW_SIZE, type PhysMemory } from '../../platform/platform';
 export const PAGE_SIZE = 4096;
 export const HUGE_SIZE = 2 * 1024 * 1024;
 const PAGES_PER_HUGE = HUGE_SIZE / PAGE_SIZE;
+/** At most this many freed 4 KiB frames (64 MiB) stay backed for reuse. */
+const WARM_MAX = 16384;
 
 export class MemoryFile implements PhysMemory {
   readonly memfd: MemFd;
@@ -27,6 +29,8 @@ export class MemoryFile implements PhysMemory {
   private readonly free2M: number[] = [];
   private readonly freeClean4K: number[] = [];
   private readonly freeExTable4K: number[] = [];
+  /** Freed data frames still backed by the host (reused before any cold frame). */
+  private readonly freeWarm4K: number[] = [];
   /** Bytes handed out now; the cap is the memfd size. */
   used = 0;
   /** Data frames stop here: the rest is kept for page tables, so a program that uses up its
@@ -54,6 +58,16 @@ export class MemoryFile implements PhysMemory {
   /** A zeroed, backed 4 KiB data frame with refs=1, or -1 when memory is exhausted. */
   alloc4K(): number {
     if (this.used + PAGE_SIZE > this.dataLimit) return -1;
+    // A recently freed frame is still backed: zeroing it here is cheaper than the hole
+    // punch and fallocate (two host calls) a cold frame costs.
+    const warm = this.freeWarm4K.pop();
+    if (warm !== undefined) {
+      const b = this.bytes(warm), o = warm % WINDOW_SIZE;
+      b.fill(0, o, o + PAGE_SIZE);
+      this.refs[warm / PAGE_SIZE] = 1;
+      this.used += PAGE_SIZE;
+      return warm;
+    }
     let pa = this.freeExTable4K.pop() ?? this.freeClean4K.pop() ?? -1;
     if (pa < 0) pa = this.carve();
     if (pa < 0) return -1;
@@ -119,8 +133,11 @@ export class MemoryFile implements PhysMemory {
   private release4K(pa: number): void {
     const i = pa / PAGE_SIZE;
     this.refs[i] = 0;
-    this.memfd.punchHole(pa, PAGE_SIZE);
     this.used -= PAGE_SIZE;
+    // Data frames stay backed on a warm list (reused first, zeroed then); past WARM_MAX the
+    // excess goes back to the host.
+    if (this.freeWarm4K.length < WARM_MAX) { this.freeWarm4K.push(pa); return; }
+    this.memfd.punchHole(pa, PAGE_SIZE);
     if (this.wasTable[i]) this.freeExTable4K.push(pa);
     else this.freeClean4K.push(pa);
   }

@@ -230,8 +230,9 @@ export class MM {
 
   // ---- faults
 
-  /** Resolves a fault at addr; returns FAULT_OK or why not (SIGSEGV / OOM). */
-  fault(addr: number, write: boolean, exec: boolean): number {
+  /** Resolves a fault at addr; returns FAULT_OK or why not (SIGSEGV / OOM). mapped: the
+   *  platform had a mapping there (a protection fault: the page-fault error's P bit). */
+  fault(addr: number, write: boolean, exec: boolean, mapped = false): number {
     const vma = this.find(addr);
     if (vma === null) return FAULT_SEGV_MAPERR;
     if (write ? !(vma.prot & PROT_WRITE) : exec ? !(vma.prot & PROT_EXEC) : !(vma.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
@@ -244,9 +245,19 @@ export class MM {
       // Present in our map: copy-on-write, or the platform's tables were dropped (fork,
       // protect): map every present page of the block again in one go.
       const pa = b[page]! - 1;
-      const va = addr - (addr % PAGE_SIZE);
-      if (write && vma.private && this.mem.refs[pa / PAGE_SIZE]! > 1) return this.breakCow(b, page, va, vma);
-      this.remapBlock(key, b);
+      if (write && vma.private && this.mem.refs[pa / PAGE_SIZE]! > 1) {
+        const r = this.breakCow(b, page);
+        if (r !== FAULT_OK) return r;
+      }
+      if (mapped) {
+        // A protection fault on a mapped page (copy-on-write, or a page no longer shared):
+        // fix that one entry; rewriting the block would cost a stub store per entry.
+        const va = addr - (addr % PAGE_SIZE), f = b[page]! - 1;
+        this.as.map(va, f, PAGE_SIZE, vma.private && this.mem.refs[f / PAGE_SIZE]! > 1 ? vma.prot & ~PROT_WRITE : vma.prot, false);
+      } else {
+        // Not mapped (new tables after fork or exec): the whole block at once, while its table is new.
+        this.remapBlock(key, b);
+      }
       return FAULT_OK;
     }
     if (b === undefined) { b = new Float64Array(PAGES_PER_BLOCK); this.blocks.set(key, b); }
@@ -265,32 +276,40 @@ export class MM {
         return FAULT_OK;
       }
     }
-    // Runs of missing pages, each backed by frames mapped in one call where contiguous.
-    let runVa = -1, runPa = -1, runLen = 0;
-    const flush = () => { if (runLen > 0) this.as.map(runVa, runPa, runLen, vma.prot, false); runLen = 0; };
+    // Fill the faulting area's missing pages, then those of the other accessible areas in the
+    // block too, and map them all at once: while the block's page table is new its entries are
+    // plain stores; once the guest has walked it every entry costs a stub store.
+    const r = this.fill(vma, start, end, b);
+    if (r !== FAULT_OK) return r;
+    for (let i = this.firstAbove(blockStart); i < this.vmas.length && this.vmas[i]!.start < blockStart + HUGE_SIZE; i++) {
+      const v = this.vmas[i]!;
+      if (v === vma || v.prot === 0) continue;
+      if (this.fill(v, Math.max(v.start, blockStart), Math.min(v.end, blockStart + HUGE_SIZE), b) !== FAULT_OK) break;
+    }
+    this.remapBlock(key, b);
+    return FAULT_OK;
+  }
+
+  /** Gives frames to the missing pages of [start, end) in vma (reading file pages). */
+  private fill(vma: Vma, start: number, end: number, b: Float64Array): number {
     for (let va = start; va < end; va += PAGE_SIZE) {
       const i = Math.floor(va / PAGE_SIZE) % PAGES_PER_BLOCK;
-      if (b[i] !== 0) { flush(); continue; }
+      if (b[i] !== 0) continue;
       const shared = vma.file?.sharedFrame ? vma.file.sharedFrame(vma.fileOffset + (va - vma.start)) : -1;
       if (shared >= 0) {
-        // A frame every process maps (the vDSO's): never writable in place; a write breaks COW.
-        flush();
+        // A frame every process maps (the vDSO's): mapped as it is; a write breaks COW.
         this.mem.incRef(shared);
         b[i] = shared + 1;
-        this.as.map(va, shared, PAGE_SIZE, vma.private ? vma.prot & ~PROT_WRITE : vma.prot, false);
         continue;
       }
       const pa = this.mem.alloc4K();
-      if (pa < 0) { flush(); return FAULT_OOM; }
+      if (pa < 0) return FAULT_OOM;
       if (vma.file !== null) {
         const r = vma.file.readForMap(this.mem.bytes(pa), byteIndex(pa), PAGE_SIZE, vma.fileOffset + (va - vma.start));
-        if (r < 0) { this.mem.decRef(pa); flush(); return FAULT_SIGBUS; }
+        if (r < 0) { this.mem.decRef(pa); return FAULT_SIGBUS; }
       }
       b[i] = pa + 1;
-      if (runLen > 0 && runVa + runLen === va && runPa + runLen === pa) runLen += PAGE_SIZE;
-      else { flush(); runVa = va; runPa = pa; runLen = PAGE_SIZE; }
     }
-    flush();
     return FAULT_OK;
   }
 
@@ -320,7 +339,8 @@ export class MM {
     return true;
   }
 
-  private breakCow(b: Float64Array, page: number, va: number, vma: Vma): number {
+  /** Gives page `page` of block b a private copy of its shared frame. */
+  private breakCow(b: Float64Array, page: number): number {
     const old = b[page]! - 1;
     const pa = this.mem.alloc4K();
     if (pa < 0) return FAULT_OOM;
@@ -328,7 +348,6 @@ export class MM {
     dst.set(src.subarray(byteIndex(old), byteIndex(old) + PAGE_SIZE), byteIndex(pa));
     this.mem.decRef(old);
     b[page] = pa + 1;
-    this.as.map(va, pa, PAGE_SIZE, vma.prot, false);
     return FAULT_OK;
   }
 

@@ -48,6 +48,8 @@ export class PageTables implements AddressSpace {
    *  the shadow MMU notices (it re-reads the entry then), so it is queued as well. */
   private write(tablePa: number, entryPa: number, lo: number, hi: number, va: number): void {
     const w = this.mem.words(entryPa), i = wordIndex(entryPa);
+    // An entry that already holds this value needs nothing (the shadow MMU has seen it).
+    if (w[i] === lo >>> 0 && w[i + 1] === hi >>> 0) return;
     w[i] = lo >>> 0;
     w[i + 1] = hi >>> 0;
     if (!this.sink.isFresh(tablePa)) this.sink.store(entryPa, lo, hi, va);
