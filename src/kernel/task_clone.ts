@@ -60,6 +60,8 @@ export function cloneTask(t: Task, a: CloneArgs): Task | number {
     c.group.exitSignal = a.exitSignal;
   }
   c.comm = t.comm;
+  c.noNewPrivs = t.noNewPrivs;
+  c.pdeathSignal = 0;
   c.regs.copyFrom(t.regs);
   c.regs.set(RAX, 0);
   if (a.stack !== 0) c.regs.set(RSP, a.stack);

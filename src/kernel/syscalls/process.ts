@@ -46,10 +46,10 @@ export const sysGetgroups: Handler = (t) => {
   return g.length;
 };
 
+/** The process pid names (zombies included: they keep their ids until reaped). */
 function groupOf(t: Task, pid: number): ThreadGroup | null {
   if (pid === 0) return t.group;
-  const g = t.kernel.groups.get(pid);
-  return g && g.state === 0 ? g : null;
+  return t.kernel.groups.get(pid) ?? null;
 }
 
 /** implements Linux getpgid(2) */

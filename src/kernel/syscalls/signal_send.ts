@@ -28,7 +28,9 @@ export const sysKill: Handler = (t) => {
   const k = t.kernel;
   if (pid > 0) {
     const g = k.groups.get(pid);
-    if (!g || g.state !== 0) return -ESRCH;
+    if (!g) return -ESRCH;
+    // A zombie still exists until it is reaped: the signal is accepted and goes nowhere.
+    if (g.state !== 0) return 0;
     return send(t, g, sig);
   }
   let targets: ThreadGroup[];
