@@ -96,7 +96,7 @@ for (const p of platforms()) {
 
   if (!p.available) {
     console.log(platformSkippedLine(p, 'vdso', cases.length));
-    for (const [name] of cases) s.skip(name, () => {});
+    for (const [name] of cases) s.skip(name, () => {}); // reason: the platform is unavailable, printed above
   } else {
     for (const [name, fn] of cases) s(name, fn);
   }
