@@ -38,7 +38,8 @@ export function execve(t: Task, path: string, argv: Uint8Array[], envp: Uint8Arr
     const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line)!;
     const interp = m[1]!, arg = m[2];
     const rest = argv.slice(1);
-    argv = [Buffer.from(interp, 'latin1'), ...(arg !== undefined ? [Buffer.from(arg, 'latin1')] : []), Buffer.from(path, 'latin1'), ...rest];
+    // The script's own path replaces argv[0]; the interpreter and its optional argument go first.
+    argv = [Buffer.from(interp, 'latin1'), ...(arg !== undefined ? [Buffer.from(arg, 'latin1')] : []), Buffer.from(execPath, 'latin1'), ...rest];
     execPath = interp;
     exe = open(t, interp);
   }

@@ -1,5 +1,6 @@
 // execve(2), execveat(2).
-import { E2BIG, EFAULT, EINVAL, ENAMETOOLONG, ENOENT } from '../errno';
+import { E2BIG, EFAULT, EINVAL, ELOOP, ENAMETOOLONG, ENOENT } from '../errno';
+import { walk } from '../vfs/namei';
 import { execve } from '../task_exec';
 import type { Task } from '../task';
 import { RET_NO_WRITEBACK, type Handler } from './types';
@@ -59,6 +60,15 @@ export const sysExecveat: Handler = (t) => {
   } else if (!path.startsWith('/') && dirfd !== AT_FDCWD) {
     if (!t.files.get(dirfd)) return -9;
     path = `/proc/self/fd/${dirfd}/${path}`;
+  }
+  if (flags & AT_SYMLINK_NOFOLLOW) {
+    // The final component must not be a symbolic link (ELOOP), as Linux's execveat.
+    const d = walk(t.fs.ctx(t), t.fs.cwd, path, 0);
+    if (typeof d !== 'number') {
+      const link = d.inode.isSymlink;
+      d.put();
+      if (link) return -ELOOP;
+    }
   }
   return doExec(t, path, t.regs.arg(2), t.regs.arg(3));
 };
