@@ -15,6 +15,7 @@ import { sigBit } from './sigqueue';
 import { SIG_DFL, SIG_IGN } from './abi/sigframe';
 import type { ThreadGroup } from './thread_group';
 import { bindGroup, exitGroup, exitTask } from './task_exit';
+import { RLIMIT_CORE } from './limits';
 import { monotonicNs } from './timers';
 import { RET_BLOCK, RET_NO_WRITEBACK, type SyscallEntry } from './syscalls/types';
 import { buildTable } from './syscalls/table';
@@ -159,7 +160,8 @@ export class Kernel {
 
   /** Ends t's process because of a signal (default action), with a core dump flag where Linux dumps. */
   exitGroupBySignal(t: Task, sig: number): void {
-    const core = defaultAction(sig) === DefaultAction.Core;
+    // The core flag only when a core would be written: RLIMIT_CORE above zero (Linux).
+    const core = defaultAction(sig) === DefaultAction.Core && (t.limits.soft[RLIMIT_CORE] ?? 0) > 0;
     this.strace?.killed(t, sig, core);
     exitGroup(t, sig | (core ? 0x80 : 0));
   }
