@@ -433,6 +433,7 @@ export class KvmPlatform implements Platform, StoreSink {
         return this.syscallEvent(regs);
       }
       this.counters.faults++;
+      this.spuriousRip = -1;
       ev.kind = EV_FAULT;
       ev.vector = vector;
       ev.errorCode = errorCode;
@@ -453,6 +454,7 @@ export class KvmPlatform implements Platform, StoreSink {
 
   /** After `syscall`: RCX holds the return address and R11 the flags. */
   private syscallEvent(regs: Uint32Array): PlatformEvent {
+    this.spuriousRip = -1; // the guest made progress: the next spurious #GP starts a new count
     regs[2 * RIP] = regs[2 * RCX]!; regs[2 * RIP + 1] = regs[2 * RCX + 1]!;
     regs[2 * RFLAGS] = regs[2 * R11]! & ~RFLAGS_IF & 0xffffffff; regs[2 * RFLAGS + 1] = 0;
     regs[2 * ORIG_RAX] = regs[2 * RAX]!; regs[2 * ORIG_RAX + 1] = regs[2 * RAX + 1]!;
