@@ -20,6 +20,10 @@ export interface DiffCase {
   prepare?: () => Promise<void>;
   /** Applied to both sides' stdout before comparing (e.g. sorting find's output). */
   normalize?: (stdout: string) => string;
+  /** Why this case cannot run on this machine (printed, counted as skipped); undefined when it can. */
+  unavailable?: () => string | undefined;
+  /** More checks after the comparison: null, or what is wrong. */
+  verify?: (native: RunResult, sandbox: RunResult) => string | null;
 }
 
 async function check(platform: string, c: DiffCase): Promise<void> {
@@ -30,6 +34,8 @@ async function check(platform: string, c: DiffCase): Promise<void> {
   const norm = (r: RunResult): RunResult => (c.normalize ? { ...r, stdout: c.normalize(r.stdout) } : r);
   const diff = compareResults(norm(native), norm(sandbox));
   if (diff) throw mismatch(diff);
+  const wrong = c.verify?.(native, sandbox);
+  if (wrong) throw mismatch(wrong);
 }
 
 export function differentialSuites(title: string, cases: DiffCase[]): void {
@@ -38,10 +44,14 @@ export function differentialSuites(title: string, cases: DiffCase[]): void {
     if (!p.available) console.log(platformSkippedLine(p, title, cases.length));
     for (const c of cases) {
       const entry = skipEntry(...c.skipKeys);
+      const why = c.unavailable?.();
       if (!p.available) s.skip(c.id); // reason: the platform is unavailable, printed above
       else if (entry) {
         console.log(skipLine(`${c.id} on ${p.name}`, entry));
         s.skip(c.id); // reason: skiplist.json, printed on the line above
+      } else if (why) {
+        console.log(`  skip ${c.id} on ${p.name}: ${why}`);
+        s.skip(c.id); // reason: this machine cannot run it, printed on the line above
       } else s(c.id, () => check(p.name, c));
     }
     s.run();

@@ -35,7 +35,10 @@ function which(name: string): string {
 
 const SETUP = [
   'set -e',
-  'root=$1; mount=$2; shift 2',
+  'root=$1; mount=$2; procs=$3; vmem=$4; shift 4',
+  // Limits (limits.ts): join a pids cgroup, cap the address space.
+  'if [ "$procs" != - ]; then echo $$ > "$procs"; fi',
+  'if [ "$vmem" != - ]; then ulimit -v "$vmem"; fi',
   '$mount -t tmpfs -o mode=755,size=64k tsvisor-test-dev "$root/dev"',
   `for d in ${DEVICES.join(' ')}; do : > "$root/dev/$d"; $mount --bind "/dev/$d" "$root/dev/$d"; done`,
   ...LINKS.map(([name, target]) => `ln -s ${target} "$root/dev/${name}"`),
@@ -48,6 +51,12 @@ let tools: { unshare: string; mount: string; chroot: string; sh: string; env: st
 /** The environment to run pid1Argv() with (the program's own is in the argv). */
 export const PID1_HOST_ENV: Record<string, string> = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
 
+/** Native limits for the run: a pids cgroup to join, RLIMIT_AS in KiB. */
+export interface Pid1Limits {
+  cgroupProcs?: string;
+  vmemKiB?: number;
+}
+
 /**
  * The host argv that runs `argv` (guest paths) as pid 1 chrooted into
  * `root` with exactly the environment `env`, in its order (the setup shell
@@ -55,7 +64,7 @@ export const PID1_HOST_ENV: Record<string, string> = { PATH: '/usr/sbin:/usr/bin
  * PID1_HOST_ENV. Not root: a user namespace (-r) gives the privileges, and
  * the program then sees uid 0 (ids differ from the sandbox's).
  */
-export function pid1Argv(root: string, argv: string[], env: Record<string, string>): string[] {
+export function pid1Argv(root: string, argv: string[], env: Record<string, string>, limits: Pid1Limits = {}): string[] {
   tools ??= { unshare: which('unshare'), mount: which('mount'), chroot: which('chroot'), sh: which('sh'), env: which('env') };
   const user = process.getuid?.() === 0 ? [] : ['-r'];
   const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
@@ -65,6 +74,7 @@ export function pid1Argv(root: string, argv: string[], env: Record<string, strin
     // to pid 1 and so to the whole namespace; nothing is left behind.
     tools.unshare, ...user, '-m', '-p', '-f', '--kill-child', `--mount-proc=${root}/proc`,
     tools.sh, '-c', SETUP, 'tsvisor-pid1', root, tools.mount,
+    limits.cgroupProcs ?? '-', limits.vmemKiB !== undefined ? String(limits.vmemKiB) : '-',
     tools.env, '-i', ...vars, tools.chroot, root, ...argv,
   ];
 }

@@ -30,6 +30,8 @@ export interface SandboxOptions extends RunOptions {
   /** The sandbox root directory (tsvisor run --root). */
   root?: string;
   strace?: boolean;
+  /** More `tsvisor run` options (--max-tasks, --memory), before the program. */
+  flags?: string[];
 }
 
 /** What bash prints when a foreground job dies of the signal (none for INT and PIPE). */
@@ -89,6 +91,7 @@ export function runSandbox(platform: string, argv: string[], opts: SandboxOption
   const cli = [TSVISOR, `--platform=${platform}`, 'run'];
   if (opts.root) cli.push('--root', opts.root);
   if (opts.strace) cli.push('--strace');
+  if (opts.flags) cli.push(...opts.flags);
   const r = spawn(process.execPath, [...cli, ...argv], { cwd: REPO, ...opts });
   const res: RunResult = { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status ?? -1 };
   const error = failure(r, 'tsvisor');
