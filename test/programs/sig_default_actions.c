@@ -10,12 +10,18 @@
 #include "proc.h"
 #include <time.h>
 
+/* A child that waits in pause(). It leads a process group of its own: its
+ * parent (us) is in another group of the same session, so the group is not
+ * orphaned and SIGTSTP stops it (in an orphaned group the kernel discards
+ * SIGTSTP, SIGTTIN and SIGTTOU, and whether the group we start in is
+ * orphaned depends on who launched the test). */
 static pid_t pauser(void)
 {
 	int p[2];
 	pipe(p);
 	pid_t c = xfork();
 	if (c == 0) {
+		setpgid(0, 0);
 		close(p[0]);
 		write(p[1], "r", 1);
 		for (;;)
