@@ -2,7 +2,8 @@
 // benchmarks"): the program runs as pid 1 of a new pid namespace, chrooted
 // into the root, with a fresh /proc:
 //
-//   unshare -m -p -f --mount-proc=ROOT/proc  <setup>  chroot ROOT ARGV...
+//   unshare -m -p -f --kill-child --mount-proc=ROOT/proc \
+//     sh -c <setup> ... env -i VARS... chroot ROOT ARGV...
 //
 // <setup> is a small host shell script, run inside the new mount namespace
 // (so nothing leaks to the host), that makes the root look like the
