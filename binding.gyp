@@ -8,6 +8,8 @@
         "native/kvm/kvm.cc",
         "native/host/memfd.cc",
         "native/host/host.cc",
+        "native/host/unix_fds.cc",
+        "native/host/pty.cc",
         "native/bench/floor.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -6,11 +6,15 @@ namespace tsv {
 Napi::Object InitKvm(Napi::Env env, Napi::Object exports);
 Napi::Object InitHost(Napi::Env env, Napi::Object exports);
 Napi::Object InitBench(Napi::Env env, Napi::Object exports);
+Napi::Object InitUnixFds(Napi::Env env, Napi::Object exports);
+Napi::Object InitPty(Napi::Env env, Napi::Object exports);
 }
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tsv::InitKvm(env, exports);
   tsv::InitHost(env, exports);
+  tsv::InitUnixFds(env, exports);
+  tsv::InitPty(env, exports);
   tsv::InitBench(env, exports);
   return exports;
 }

@@ -3,7 +3,7 @@
 // to Node's event loop only when every task is parked (DESIGN.md, run loop).
 import { EV_FAULT, EV_INTERRUPTED, EV_PANIC, EV_SYSCALL, PF_INSTR, PF_PRESENT, PF_WRITE, VEC_AC, VEC_BP, VEC_BR, VEC_DB, VEC_DE, VEC_GP, VEC_MF, VEC_NM, VEC_OF, VEC_PF, VEC_SS, VEC_UD, VEC_XM, type Platform } from '../platform/platform';
 import { RAX, RIP, ORIG_RAX } from '../platform/regs';
-import { ENOSYS, errnoName } from './errno';
+import { EAGAIN, ENOENT, ENOSYS, errnoName } from './errno';
 import { FAULT_OK, FAULT_OOM, FAULT_SEGV_ACCERR, FAULT_SIGBUS, MM } from './mm/mm';
 import type { MemoryFile } from './mm/memory_file';
 import {
@@ -14,7 +14,7 @@ import { deliverSignals, hasDeliverable, makeInfo, recordFault, sendToGroup, sen
 import { sigBit } from './sigqueue';
 import { SIG_DFL, SIG_IGN } from './abi/sigframe';
 import type { ThreadGroup } from './thread_group';
-import { bindGroup, exitGroup, exitTask } from './task_exit';
+import { bindGroup, exitGroup, exitTask, reap } from './task_exit';
 import { RLIMIT_CORE } from './limits';
 import { monotonicNs } from './timers';
 import { RET_BLOCK, RET_NO_WRITEBACK, type SyscallEntry } from './syscalls/types';
@@ -41,6 +41,25 @@ export interface KernelOptions {
   debug?: (msg: string) => void;
   /** Where the kernel reports fatal problems (a bug in tsvisor, not the guest). */
   fatal: (msg: string) => void;
+}
+
+/** A process to start in the sandbox (Kernel.spawnProcess). */
+export interface SpawnOptions {
+  path: string;
+  argv: string[];
+  envp: string[];
+  /** Host fds that become the process's fds 0, 1, 2, ... */
+  stdio: number[];
+  /** Working directory inside the sandbox (default "/"). */
+  cwd?: string;
+  uid?: number;
+  gid?: number;
+  /** Supplementary groups. */
+  groups?: number[];
+  noNewPrivs?: boolean;
+  limits?: Limits;
+  /** Called with the wait status when a process other than init exits (it is reaped then). */
+  onExit?: (waitStatus: number) => void;
 }
 
 /** Why the sandbox ended: the init process's wait status, or a kernel failure. */
@@ -77,6 +96,9 @@ export class Kernel {
   private exit: SandboxExit | null = null;
   private wake: (() => void) | null = null;
   private readonly unsupported = new Map<number, number>();
+  /** Parentless processes (spawnProcess with onExit) by pid: told of their exit, then reaped. */
+  private readonly exitWatchers = new Map<number, (waitStatus: number) => void>();
+  private frozen = false;
   readonly strace: Strace | undefined;
   readonly debug: ((msg: string) => void) | undefined;
   private readonly fatal: (msg: string) => void;
@@ -98,26 +120,53 @@ export class Kernel {
   /** Creates the init process (pid 1) running path with argv/envp, in working directory cwd
    *  (a path inside the sandbox); returns -errno on failure. */
   spawnInit(path: string, argv: string[], envp: string[], stdio: number[], cwd = '/'): number {
+    return this.spawnProcess({ path, argv, envp, stdio, cwd });
+  }
+
+  /** Creates a process with no parent inside the sandbox: init (the first one) or one an OCI
+   *  `exec` starts, with the given host fds as its fds 0.., credentials, limits and cwd; returns
+   *  its pid or -errno. A name without '/' is searched in the PATH of envp (as runc does). */
+  spawnProcess(o: SpawnOptions): number {
+    if (this.tasks.size >= this.maxTasks) return -EAGAIN;
+    const creds = new Credentials();
+    if (o.uid !== undefined || o.gid !== undefined) {
+      creds.uid = creds.euid = creds.suid = creds.fsuid = o.uid ?? 0;
+      creds.gid = creds.egid = creds.sgid = creds.fsgid = o.gid ?? 0;
+      creds.groups = [...(o.groups ?? [])];
+      // A non-root user starts without capabilities (execve as a non-root uid, no file caps).
+      if (creds.uid !== 0) { creds.capEffLo = creds.capEffHi = creds.capPrmLo = creds.capPrmHi = 0; }
+    }
     const fs = this.vfs.newFsContext();
-    if (cwd !== '/') {
-      const d = walk(fs.ctx(null), fs.root, cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+    const ctx = fs.ctx(null, creds);
+    if (o.cwd && o.cwd !== '/') {
+      const d = walk(ctx, fs.root, o.cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
       if (typeof d === 'number') { fs.release(); return d; }
       fs.setCwd(d);
       d.put();
     }
-    const exe = this.vfs.openExec(fs, path);
-    if (typeof exe === 'number') return exe;
+    let exe: ReturnType<Vfs['openExec']> = -ENOENT;
+    if (o.path.includes('/')) exe = this.vfs.openExec(fs, o.path, ctx);
+    else {
+      const pathVar = o.envp.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+      for (const dir of pathVar.split(':')) {
+        const r = this.vfs.openExec(fs, `${dir || '.'}/${o.path}`, ctx);
+        if (typeof r !== 'number') { exe = r; break; }
+        if (exe === -ENOENT) exe = r;
+      }
+    }
+    if (typeof exe === 'number') { fs.release(); return exe; }
     const files = new FdTable();
-    stdio.forEach((hostFd, i) => files.installAt(i, this.vfs.stdioFile(hostFd), false));
+    o.stdio.forEach((hostFd, i) => files.installAt(i, this.vfs.stdioFile(hostFd), false));
     const as = this.platform.newAddressSpace();
     const mm = new MM(this.mem, as);
     const tid = this.nextTid++;
-    const t = new Task(this, tid, tid, 0, mm, files, fs, new SignalHandlers(), new Credentials(), this.platform.newFpuState(), new Limits());
-    t.comm = (path.split('/').pop() ?? path).slice(0, 15);
+    const t = new Task(this, tid, tid, 0, mm, files, fs, new SignalHandlers(), creds, this.platform.newFpuState(), o.limits ?? new Limits());
+    t.noNewPrivs = o.noNewPrivs ?? false;
+    t.comm = (o.path.split('/').pop() ?? o.path).slice(0, 15);
     const r = loadProgram(t, mm, exe, {
-      argv: argv.map((s) => Buffer.from(s)), envp: envp.map((s) => Buffer.from(s)), cpu: this.cpu,
-      uid: 0, euid: 0, gid: 0, egid: 0, random: (b) => require('crypto').randomFillSync(b),
-      openInterp: (p) => this.vfs.openExec(fs, p), vdsoBase: 0,
+      argv: o.argv.map((s) => Buffer.from(s)), envp: o.envp.map((s) => Buffer.from(s)), cpu: this.cpu,
+      uid: creds.uid, euid: creds.euid, gid: creds.gid, egid: creds.egid, random: (b) => require('crypto').randomFillSync(b),
+      openInterp: (p) => this.vfs.openExec(fs, p, ctx), vdsoBase: 0,
     });
     release(exe.file);
     if (typeof r === 'number') { mm.destroy(); files.release(); fs.release(); return r; }
@@ -126,8 +175,23 @@ export class Kernel {
     this.tasks.set(tid, t);
     this.groups.set(tid, t.group);
     bindGroup(t.group, this);
+    if (o.onExit) this.exitWatchers.set(tid, o.onExit);
     this.runQueue.push(t);
+    this.kick();
     return tid;
+  }
+
+  /** Stops running guest tasks until thaw() (an OCI pause: a freeze as the cgroup freezer's,
+   *  no signal and nothing the guest's parents can see). Timers and host I/O still wake tasks;
+   *  they run after the thaw. */
+  freeze(): void { this.frozen = true; }
+  thaw(): void { this.frozen = false; this.kick(); }
+  get isFrozen(): boolean { return this.frozen; }
+
+  /** A host signal for every process in the sandbox (an OCI `kill --all`). */
+  signalAll(sig: number): void {
+    for (const g of this.groups.values()) if (g.state === 0) sendToGroup(g, makeInfo(sig, SI_KERNEL), true);
+    this.kick();
   }
 
   /** Adds a new task (clone) to the scheduler. */
@@ -169,6 +233,7 @@ export class Kernel {
   /** Runs until the init process exits. */
   async run(): Promise<SandboxExit> {
     for (;;) {
+      if (this.frozen && !this.exit) { await new Promise<void>((resolve) => { this.wake = resolve; }); continue; }
       this.runReady();
       if (this.exit) break;
       if (this.runQueue.length === 0) {
@@ -343,6 +408,12 @@ export class Kernel {
 
   /** A process has exited: the sandbox ends when init does. */
   groupExited(g: ThreadGroup): void {
+    const watcher = this.exitWatchers.get(g.tgid);
+    if (watcher && g.tgid !== 1) {
+      this.exitWatchers.delete(g.tgid);
+      if (!g.parent) reap(g);
+      watcher(g.exitStatus);
+    }
     if (g.tgid !== 1 || this.exit) return;
     const st = g.exitStatus;
     const sig = st & 0x7f;

@@ -87,6 +87,18 @@ export interface Host {
   timerfdSetAbs(fd: number, sec: number, nsec: number): number;
   pollOne(fd: number, events: number, timeoutMs: number): number;
   signalDefault(sig: number, ignore: boolean): number;
+  // unix_fds.cc: control sockets with fd passing (SCM_RIGHTS)
+  unixListen(path: string, backlog: number): number;     // non-blocking, close-on-exec listener
+  unixConnect(path: string): number;                     // blocking, close-on-exec
+  unixAccept(fd: number, nonblock: boolean): number;
+  sendFds(fd: number, buf: Bytes, off: number, len: number, fds: number[]): number;
+  recvFds(fd: number, buf: Bytes, off: number, len: number, fdsOut: Int32Array): number;  // unused slots -1
+  // pty.cc: host pseudo-terminals (--console-socket)
+  posixOpenpt(flags: number): number;
+  grantpt(fd: number): number;
+  unlockpt(fd: number): number;
+  ptsname(fd: number): string | number;
+  setWinsize(fd: number, rows: number, cols: number): number;
   MemFd: new (name: string, size: number) => MemFd;
   FdWatch: new (fd: number, cb: (status: number, events: number) => void) => FdWatch;
 }
