@@ -163,6 +163,7 @@ export function loadProgram(t: Task, mm: MM, exe: ExecFile, o: LoadOptions): Loa
   // The heap starts right after the program's highest segment.
   mm.brkStart = mm.brk = pageUp(main.end);
   mm.exePath = exe.path;
+  setCodeBounds(mm, main.phdrs, main.bias);
   const stackLow = STACK_TOP - STACK_SIZE;
   const s = mm.map(stackLow, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, true, null, 0, '[stack]');
   if (s < 0) return s;
@@ -220,5 +221,23 @@ export function loadProgram(t: Task, mm: MM, exe: ExecFile, o: LoadOptions): Loa
   for (const [k, v] of auxv) { word(k); word(v); }
   if (mm.copyOut(sp, vec, 0, vec.length) < 0) return -EFAULT;
   if ([execfn, platform, ...argAddrs, ...envAddrs].some((a) => a < 0)) return -EFAULT;
+  mm.startStack = sp;
   return { entry, sp };
+}
+
+/** start_code, end_code, start_data and end_data as Linux's load_elf_binary computes them from
+ *  the program's PT_LOAD headers (shown by /proc/<pid>/stat and statm). */
+function setCodeBounds(mm: MM, phdrs: readonly ProgramHeader[], bias: number): void {
+  let startCode = Infinity, endCode = 0, startData = 0, endData = 0;
+  for (const p of phdrs) {
+    if (p.type !== PT_LOAD) continue;
+    const exec = (p.flags & PF_X) !== 0;
+    if (exec && p.vaddr < startCode) startCode = p.vaddr;
+    if (startData < p.vaddr) startData = p.vaddr;
+    const k = p.vaddr + p.filesz;
+    if (exec && endCode < k) endCode = k;
+    if (endData < k) endData = k;
+  }
+  mm.startCode = startCode === Infinity ? 0 : startCode + bias;
+  mm.endCode = endCode + bias; mm.startData = startData + bias; mm.endData = endData + bias;
 }

@@ -30,6 +30,9 @@ export class MM {
   /** Set by exec: argv/envp bounds and the executable, for /proc/self. */
   argStart = 0; argEnd = 0; envStart = 0; envEnd = 0;
   exePath = '';
+  /** Set by exec for /proc/<pid>/stat and statm: the program's text and data bounds (Linux's
+   *  start_code..end_data) and the initial stack pointer (start_stack). */
+  startCode = 0; endCode = 0; startData = 0; endData = 0; startStack = 0;
   private lastVma: Vma | null = null;
   /** Segments of the last translate(): window, byte offset, length. No allocation once warm. */
   segBuf: Uint8Array[] = [];
@@ -63,6 +66,8 @@ export class MM {
     c.brkStart = this.brkStart; c.brk = this.brk; c.mmapBase = this.mmapBase; c.stackTop = this.stackTop;
     c.argStart = this.argStart; c.argEnd = this.argEnd; c.envStart = this.envStart; c.envEnd = this.envEnd;
     c.exePath = this.exePath;
+    c.startCode = this.startCode; c.endCode = this.endCode; c.startData = this.startData; c.endData = this.endData;
+    c.startStack = this.startStack;
     this.as.destroy();
     this.as = freshParentAs;
     return c;
@@ -486,6 +491,26 @@ export class MM {
     this.vmas.length = 0;
     this.lastVma = null;
     this.as.destroy();
+  }
+
+  /** Counts the present pages of [start, end) (page-aligned) into out: all of them, and those
+   *  whose frame is shared with another mapping (for /proc's smaps and statm). */
+  residentIn(start: number, end: number, out: { pages: number; shared: number }): void {
+    out.pages = 0; out.shared = 0;
+    for (let a = start; a < end;) {
+      const key = Math.floor(a / HUGE_SIZE);
+      const blockEnd = Math.min(end, (key + 1) * HUGE_SIZE);
+      const b = this.blocks.get(key);
+      if (b !== undefined) {
+        for (let p = a; p < blockEnd; p += PAGE_SIZE) {
+          const f = b[Math.floor(p / PAGE_SIZE) % PAGES_PER_BLOCK]!;
+          if (f === 0) continue;
+          out.pages++;
+          if (this.mem.refs[(f - 1) / PAGE_SIZE]! > 1) out.shared++;
+        }
+      }
+      a = blockEnd;
+    }
   }
 
   /** Bytes of present pages (RSS for /proc and getrusage). */
