@@ -14,6 +14,7 @@ import type { MM } from './mm/mm';
 import type { FdTable } from './vfs/fd_table';
 import type { FsContext } from './vfs/fs_context';
 import type { Kernel } from './kernel';
+import { CAP_FULL_HI, CAP_FULL_LO } from './abi/capability';
 
 export const TASK_RUNNABLE = 0, TASK_BLOCKED = 1, TASK_EXITED = 2, TASK_STOPPED = 3;
 
@@ -30,6 +31,15 @@ export class Credentials {
   uid = 0; euid = 0; suid = 0; fsuid = 0;
   gid = 0; egid = 0; sgid = 0; fsgid = 0;
   groups: number[] = [];
+  /** Capability sets as 64-bit masks in two halves (bits 0-31, 32-63); the sandbox's root starts
+   *  with every capability, as root in the user namespace of a container. See abi/capability.ts. */
+  capEffLo = CAP_FULL_LO; capEffHi = CAP_FULL_HI;
+  capPrmLo = CAP_FULL_LO; capPrmHi = CAP_FULL_HI;
+  capInhLo = 0; capInhHi = 0;
+  capBndLo = CAP_FULL_LO; capBndHi = CAP_FULL_HI;
+  capAmbLo = 0; capAmbHi = 0;
+  /** prctl(PR_SET_KEEPCAPS): permitted capabilities survive a change away from uid 0. */
+  keepCaps = false;
 }
 
 /** Shared by the threads of a process (CLONE_SIGHAND): dispositions. */
@@ -82,6 +92,15 @@ export class Task {
   vforkChild: Task | null = null;
   pdeathSignal = 0;
   noNewPrivs = false;
+  /** Scheduling attributes (sched.ts): kept and reported as Linux does; the kernel's scheduler
+   *  is round-robin whatever they say. Inherited by clone. */
+  nice = 0;
+  schedPolicy = 0;
+  schedPriority = 0;
+  schedResetOnFork = false;
+  ioprio = 0;
+  /** personality(2) value; ADDR_NO_RANDOMIZE turns ASLR off for the next execve. */
+  personality = 0;
   /** The last fault, for the signal frame's sigcontext (trapno, err, cr2). */
   faultTrapno = 0;
   faultError = 0;

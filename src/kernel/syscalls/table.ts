@@ -14,9 +14,11 @@ import { cloneSyscalls } from './clone';
 import { execSyscalls } from './exec';
 import { waitSyscalls } from './wait';
 import { signalSendSyscalls } from './signal_send';
+import { identitySyscalls } from './identity';
+import { schedSyscalls } from './sched';
 
 /** Handler families, one per file; names are Linux's. */
-const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, cloneSyscalls, execSyscalls, waitSyscalls, signalSendSyscalls, ...fsFamilies];
+const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, cloneSyscalls, execSyscalls, waitSyscalls, signalSendSyscalls, identitySyscalls, schedSyscalls, ...fsFamilies];
 
 /** Calls that work but not completely: what is missing. */
 const PARTIAL: Record<string, string> = {
@@ -28,6 +30,11 @@ const PARTIAL: Record<string, string> = {
   setitimer: 'ITIMER_VIRTUAL and ITIMER_PROF are accepted but never fire',
   mmap: 'MAP_SHARED mappings of anonymous memory are private; writable MAP_SHARED file mappings give ENODEV',
   futex: 'no priority-inheritance operations (LOCK_PI, UNLOCK_PI, ...: ENOSYS)',
+  sched_setscheduler: 'the policy and priority are kept and reported; the scheduler is round-robin whatever they say',
+  sched_setparam: 'the priority is kept and reported; the scheduler is round-robin whatever it says',
+  sched_setattr: 'policy, nice and priority kept and reported; SCHED_DEADLINE gives EPERM; util clamps ignored',
+  setpriority: 'the nice value is kept and reported; the scheduler does not weigh it',
+  ioprio_set: 'the I/O priority is kept and reported; there is no I/O scheduler to apply it',
   rseq: 'returns ENOSYS, as a kernel built without CONFIG_RSEQ (glibc falls back)',
   ioctl: 'generic FIO* requests, and TCGETS/TIOCGWINSZ passed through for host terminals',
   fcntl: 'record locks are always granted; no F_SETOWN/SIGIO',
