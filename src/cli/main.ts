@@ -30,14 +30,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--stats', 'print platform counters (exits, time in the guest) at exit', false)
     .option('--memory <size>', 'the sandbox memory cap (e.g. 2g)', '2g')
     .option('--max-tasks <n>', 'the most threads and processes the sandbox may have (fork/clone beyond: EAGAIN)', '1024')
+    .option('--no-aslr', 'turn address-space randomisation off (as setarch -R)')
     .argument('<program>', 'path of the program inside the root')
     .argument('[args...]', 'its arguments')
-    .action(async (prog: string, args: string[], opts: { root: string; strace: boolean; debug: boolean; stats: boolean; memory: string; maxTasks: string }) => {
+    .action(async (prog: string, args: string[], opts: { root: string; strace: boolean; debug: boolean; stats: boolean; memory: string; maxTasks: string; aslr: boolean }) => {
       const maxTasks = Number(opts.maxTasks);
       if (!Number.isInteger(maxTasks) || maxTasks < 1) throw new Error(`invalid --max-tasks: ${opts.maxTasks}`);
       status = await runCommand(prog, args, {
         platform: program.opts().platform as string, root: opts.root, strace: opts.strace, debug: opts.debug,
-        stats: opts.stats, memory: parseSize(opts.memory), maxTasks,
+        stats: opts.stats, memory: parseSize(opts.memory), maxTasks, aslr: opts.aslr,
       });
     });
 

@@ -21,6 +21,8 @@ export interface RunOptions {
   memory: number;
   maxTasks: number;
 }
+  /** Address-space randomisation (default on). */
+  aslr?: boolean;
 
 const err = (s: string) => { try { fs.writeSync(2, s); } catch { /* stderr closed */ } };
 
@@ -62,6 +64,7 @@ export async function runCommand(program: string, args: string[], o: RunOptions)
   kernel.maxTasks = o.maxTasks;
   // Like `runsc do`: the program starts in the caller's directory when the root contains it.
   const rel = path.relative(root, process.cwd());
+  kernel.aslr = o.aslr !== false;
   const cwd = rel.startsWith('..') || path.isAbsolute(rel) ? '/' : '/' + rel;
   const tid = kernel.spawnInit(program, [program, ...args], hostEnvironment(), [0, 1, 2], cwd);
   if (tid < 0) {

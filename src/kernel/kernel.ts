@@ -85,6 +85,8 @@ export class Kernel {
   /** Preemption slice while other tasks are runnable or host work is pending. */
   readonly sliceNs = 10_000_000;
   private tickArmedUntil = 0;
+  /** Address-space randomisation on execve (Linux's randomize_va_space=2); --no-aslr turns it off. */
+  aslr = true;
   hostname: string;
   domainname = '(none)';
   /** Scratch space for encoding structs before copyOut (never held across a block). */

@@ -9,6 +9,7 @@ import { PAGE_SIZE } from './mm/memory_file';
 import type { FileDescription } from './vfs/file';
 import { release } from './vfs/fd_table';
 import type { Task } from './task';
+import { randomInt } from 'crypto';
 
 export interface ExecFile { file: FileDescription; path: string }
 
@@ -16,8 +17,23 @@ export interface ExecFile { file: FileDescription; path: string }
 export const ELF_ET_DYN_BASE = 0x555555554000;
 export const STACK_TOP = TASK_SIZE;
 export const STACK_SIZE = 8 * 1024 * 1024;
-/** Gap between the stack and the mmap area (Linux keeps at least 128 MiB). */
-const MMAP_GAP = 128 * 1024 * 1024 + STACK_SIZE;
+/** Gap between the stack top and the mmap base (Linux's mmap_base()): the stack limit, the stack
+ *  guard gap (256 pages) and the most the stack top can move, but at least 128 MiB. */
+function mmapGap(aslr: boolean): number {
+  return Math.max(128 * 1024 * 1024, STACK_SIZE + 256 * PAGE_SIZE + (aslr ? STACK_RND_PAGES * PAGE_SIZE : 0));
+}
+/** Address-space randomisation as x86_64 Linux does it (randomize_va_space=2): the stack top moves
+ *  down by up to 2^22 pages (STACK_RND_MASK), the mmap base and a PIE's load address by up to
+ *  2^28 pages (mmap_rnd_bits), the break by up to 32 MiB, and the first stack pointer by up to
+ *  8 KiB (arch_align_stack). */
+const STACK_RND_PAGES = 2 ** 22, MMAP_RND_PAGES = 2 ** 28, BRK_RND = 0x02000000, SP_RND = 8192;
+/** personality(2) flag that turns randomisation off for the next execve. */
+export const ADDR_NO_RANDOMIZE = 0x0040000;
+
+/** A random page-aligned offset below pages * PAGE_SIZE (0 when randomisation is off). */
+function rndPages(on: boolean, pages: number): number {
+  return on ? randomInt(0, pages) * PAGE_SIZE : 0;
+}
 /** Linux limits argv+envp strings to a quarter of the stack limit. */
 export const ARG_MAX = STACK_SIZE / 4;
 const MAX_ARG_STRLEN = 32 * PAGE_SIZE;
@@ -55,7 +71,7 @@ function readExact(t: Task, f: FileDescription, buf: Uint8Array, pos: number): n
   return done;
 }
 
-interface Mapped { bias: number; phdrs: ProgramHeader[]; entry: number; phdrAddr: number; phnum: number; end: number; interp: string | null }
+interface Mapped { isDyn: boolean; bias: number; phdrs: ProgramHeader[]; entry: number; phdrAddr: number; phnum: number; end: number; interp: string | null }
 
 function pageDown(a: number): number { return a - (a % PAGE_SIZE); }
 function pageUp(a: number): number { return Math.ceil(a / PAGE_SIZE) * PAGE_SIZE; }
@@ -65,7 +81,7 @@ function protOf(flags: number): number {
 }
 
 /** Maps one ELF image; isInterp picks its base from the mmap area. */
-function mapImage(t: Task, mm: MM, exe: ExecFile, isInterp: boolean): Mapped | number {
+function mapImage(t: Task, mm: MM, exe: ExecFile, isInterp: boolean, aslr: boolean): Mapped | number {
   const head = new Uint8Array(64);
   let r = readExact(t, exe.file, head, 0);
   if (r < 0) return r;
@@ -91,11 +107,14 @@ function mapImage(t: Task, mm: MM, exe: ExecFile, isInterp: boolean): Mapped | n
   if (hi <= lo || hi - lo > TASK_SIZE / 2) return -ENOEXEC;
   let bias = 0;
   if (h.type === ET_DYN) {
-    if (isInterp || interp !== null) {
-      const at = mm.findFree(hi - lo, isInterp ? 0 : ELF_ET_DYN_BASE);
-      if (at < 0) return -ENOMEM;
-      bias = at - lo;
-    } else bias = ELF_ET_DYN_BASE - lo;
+    // A PIE with an interpreter goes at ELF_ET_DYN_BASE plus the random offset, aligned to its
+    // largest p_align (as Linux since 5.10); an interpreter, or a program run without one
+    // (static-pie, ld.so itself), goes where the mmap area has room.
+    const align = Math.max(PAGE_SIZE, ...loads.map((p) => (p.align & (p.align - 1)) === 0 && p.align <= 0x40000000 ? p.align : PAGE_SIZE));
+    const base = Math.floor((ELF_ET_DYN_BASE + rndPages(aslr, MMAP_RND_PAGES)) / align) * align;
+    const at = mm.findFree(hi - lo, isInterp || interp === null ? 0 : base);
+    if (at < 0) return -ENOMEM;
+    bias = at - lo;
   }
   const mappable = exe.file.mappable();
   if (mappable === null) return -EACCES;
@@ -130,7 +149,7 @@ function mapImage(t: Task, mm: MM, exe: ExecFile, isInterp: boolean): Mapped | n
     const holder = loads.find((p) => h.phoff >= p.offset && h.phoff + ph.length <= p.offset + p.filesz);
     if (holder) phdrAddr = holder.vaddr + (h.phoff - holder.offset) + bias;
   }
-  return { bias, phdrs, entry: h.entry + bias, phdrAddr, phnum: h.phnum, end: hi + bias, interp };
+  return { isDyn: h.type === ET_DYN, bias, phdrs, entry: h.entry + bias, phdrAddr, phnum: h.phnum, end: hi + bias, interp };
 }
 
 /** Loads exe into mm (which must be empty) and builds the initial stack. Returns entry and sp, or -errno. */
@@ -140,15 +159,18 @@ export function loadProgram(t: Task, mm: MM, exe: ExecFile, o: LoadOptions): Loa
   for (const s of o.envp) { if (s.length + 1 > MAX_ARG_STRLEN) return -E2BIG; total += s.length + 1 + 8; }
   if (total > ARG_MAX) return -E2BIG;
 
-  mm.stackTop = STACK_TOP;
-  mm.mmapBase = STACK_TOP - MMAP_GAP;
-  const main = mapImage(t, mm, exe, false);
+  const aslr = t.kernel.aslr && (t.personality & ADDR_NO_RANDOMIZE) === 0;
+  const stackTop = STACK_TOP - rndPages(aslr, STACK_RND_PAGES);
+  mm.stackTop = stackTop;
+  // The mmap area keeps its gap below the lowest the stack top could be.
+  mm.mmapBase = STACK_TOP - mmapGap(aslr) - rndPages(aslr, MMAP_RND_PAGES);
+  const main = mapImage(t, mm, exe, false, aslr);
   if (typeof main === 'number') return main;
   let entry = main.entry, base = 0;
   if (main.interp !== null) {
     const ie = o.openInterp(main.interp);
     if (typeof ie === 'number') return ie;
-    const interp = mapImage(t, mm, ie, true);
+    const interp = mapImage(t, mm, ie, true, aslr);
     release(ie.file);
     if (typeof interp === 'number') return interp;
     entry = interp.entry;
@@ -161,15 +183,21 @@ export function loadProgram(t: Task, mm: MM, exe: ExecFile, o: LoadOptions): Loa
     if (vdsoBase < 0) return vdsoBase;
   }
   // The heap starts right after the program's highest segment.
-  mm.brkStart = mm.brk = pageUp(main.end);
+  // A program run without an interpreter (static-pie) lives in the mmap area: its break moves to
+  // the unused ELF_ET_DYN_BASE region (Linux's brk_moved); otherwise a page of gap follows .bss
+  // when randomising. Then the break moves by up to 32 MiB.
+  let brk = pageUp(main.end);
+  if (main.isDyn && main.interp === null) brk = ELF_ET_DYN_BASE;
+  else if (aslr) brk += PAGE_SIZE;
+  mm.brkStart = mm.brk = brk + rndPages(aslr, BRK_RND / PAGE_SIZE);
   mm.exePath = exe.path;
   setCodeBounds(mm, main.phdrs, main.bias);
-  const stackLow = STACK_TOP - STACK_SIZE;
+  const stackLow = stackTop - STACK_SIZE;
   const s = mm.map(stackLow, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, true, null, 0, '[stack]');
   if (s < 0) return s;
 
   // Strings at the top: execfn, then envp and argv strings; then AT_RANDOM and the platform.
-  let sp = STACK_TOP - 8;
+  let sp = stackTop - 8;
   const put = (bytes: Uint8Array): number => {
     sp -= bytes.length + 1;
     const buf = new Uint8Array(bytes.length + 1);
@@ -185,6 +213,7 @@ export function loadProgram(t: Task, mm: MM, exe: ExecFile, o: LoadOptions): Loa
   for (let i = o.argv.length - 1; i >= 0; i--) argAddrs.unshift(put(o.argv[i]!));
   mm.argStart = sp;
   mm.argEnd = envAddrs[0] ?? execfn;
+  if (aslr) sp -= randomInt(0, SP_RND);
   const platform = put(Buffer.from('x86_64'));
   sp -= 16;
   sp -= sp % 16;

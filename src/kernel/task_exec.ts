@@ -8,6 +8,7 @@ import { release } from './vfs/fd_table';
 import { SIG_DFL, SIG_IGN } from './abi/sigframe';
 import { SignalHandlers, type Task } from './task';
 import { exitTask } from './task_exit';
+import { capsOnExec } from './syscalls/identity';
 
 const BINPRM_BUF_SIZE = 256;
 const MAX_INTERP_DEPTH = 4;
@@ -78,6 +79,7 @@ export function execve(t: Task, path: string, argv: Uint8Array[], envp: Uint8Arr
   t.clearChildTid = 0;
   t.robustListHead = 0;
   t.comm = (execPath.split('/').pop() ?? '').slice(0, 15);
+  capsOnExec(t.creds);
   for (let i = 0; i < REG_COUNT; i++) t.regs.set(i, 0);
   t.regs.set(RIP, r.entry);
   t.regs.set(RSP, r.sp);

@@ -32,10 +32,15 @@ static void ids(const char *what)
 
 #define TRY(x) do { errno = 0; long _r = (x); printf("%-40s = %ld %s\n", #x, _r, _r < 0 ? errname(errno) : ""); } while (0)
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct __user_cap_header_struct h = { 0x12345678, 0 };
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc > 1 && strcmp(argv[1], "exec") == 0) {
+		ids("after exec");
+		caps("after exec");
+		return 0;
+	}
 	ids("start");
 	caps("start");
 	TRY(syscall(SYS_capget, &h, NULL));
@@ -122,6 +127,27 @@ int main(void)
 		TRY(setresgid(1, 2, 3));
 		ids("end");
 		_exit(0);
+	}
+	waitpid(p, NULL, 0);
+
+	/* execve recomputes the sets: root gets them all back, others keep none. */
+	p = fork();
+	if (p == 0) {
+		struct __user_cap_data_struct e[2];
+		memset(e, 0, sizeof e);
+		syscall(SYS_capget, &h, e);
+		e[0].effective &= ~(1u << CAP_KILL);
+		syscall(SYS_capset, &h, e);
+		caps("root before exec");
+		execl(argv[0], argv[0], "exec", (char *)NULL);
+		_exit(99);
+	}
+	waitpid(p, NULL, 0);
+	p = fork();
+	if (p == 0) {
+		TRY(setresuid(1000, 1000, 0));
+		execl(argv[0], argv[0], "exec", (char *)NULL);
+		_exit(99);
 	}
 	waitpid(p, NULL, 0);
 	TRY(syscall(SYS_setuid, -1));
