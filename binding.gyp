@@ -8,6 +8,7 @@
         "native/kvm/kvm.cc",
         "native/host/memfd.cc",
         "native/host/host.cc",
+        "native/host/ptrace.cc",
         "native/host/unix_fds.cc",
         "native/host/pty.cc",
         "native/bench/floor.cc"
@@ -16,6 +17,22 @@
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wno-missing-field-initializers"],
       "libraries": ["-lrt"]
+    },
+    {
+      "target_name": "stub",
+      "type": "none",
+      "actions": [
+        {
+          "action_name": "build_stub",
+          "inputs": ["src/platform/stub/stub.S"],
+          "outputs": ["<(PRODUCT_DIR)/stub"],
+          "action": [
+            "gcc", "-nostdlib", "-static", "-no-pie", "-fno-stack-protector", "-Wl,-Ttext=0x7ff000001000",
+            "-Wl,-z,noexecstack", "-Wl,-z,norelro", "-Wl,--build-id=none", "-Wl,--strip-all",
+            "-o", "<(PRODUCT_DIR)/stub", "src/platform/stub/stub.S"
+          ]
+        }
+      ]
     },
     {
       "target_name": "vdso",

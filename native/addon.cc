@@ -1,4 +1,4 @@
-// Entry point of the tsvisor native addon: exports { kvm, host }.
+// Entry point of the tsvisor native addon: exports { kvm, host, bench, ptrace }.
 
 #include <napi.h>
 
@@ -6,6 +6,7 @@ namespace tsv {
 Napi::Object InitKvm(Napi::Env env, Napi::Object exports);
 Napi::Object InitHost(Napi::Env env, Napi::Object exports);
 Napi::Object InitBench(Napi::Env env, Napi::Object exports);
+Napi::Object InitPtrace(Napi::Env env, Napi::Object exports);
 Napi::Object InitUnixFds(Napi::Env env, Napi::Object exports);
 Napi::Object InitPty(Napi::Env env, Napi::Object exports);
 }
@@ -16,6 +17,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tsv::InitUnixFds(env, exports);
   tsv::InitPty(env, exports);
   tsv::InitBench(env, exports);
+  tsv::InitPtrace(env, exports);
   return exports;
 }
 

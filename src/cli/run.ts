@@ -9,6 +9,7 @@ import { Strace } from '../kernel/strace';
 import { errnoMessage, ENOENT, EACCES, ENOEXEC } from '../kernel/errno';
 import { shellDeathMessage } from '../kernel/signals';
 import { KvmPlatform } from '../platform/kvm/kvm_platform';
+import { PtracePlatform } from '../platform/ptrace/ptrace_platform';
 import type { Platform } from '../platform/platform';
 import { cpuFacts } from './cpu';
 
@@ -38,7 +39,8 @@ function hostEnvironment(): string[] {
 
 function makePlatform(name: string, mem: MemoryFile, stats: boolean): Platform {
   if (name === 'kvm' || name === 'auto') return new KvmPlatform({ memory: mem, stats });
-  throw new Error(`platform ${name} is not implemented yet (available: kvm)`);
+  if (name === 'ptrace') return new PtracePlatform({ memory: mem, stats });
+  throw new Error(`platform ${name} is not implemented yet (available: kvm, ptrace)`);
 }
 
 export async function runCommand(program: string, args: string[], o: RunOptions): Promise<number> {

@@ -4,7 +4,7 @@
 import { EV_FAULT, EV_INTERRUPTED, EV_PANIC, EV_SYSCALL, PF_INSTR, PF_PRESENT, PF_WRITE, VEC_AC, VEC_BP, VEC_BR, VEC_DB, VEC_DE, VEC_GP, VEC_MF, VEC_NM, VEC_OF, VEC_PF, VEC_SS, VEC_UD, VEC_XM, type Platform } from '../platform/platform';
 import { RAX, RIP, ORIG_RAX } from '../platform/regs';
 import { EAGAIN, ENOENT, ENOSYS, errnoName } from './errno';
-import { FAULT_OK, FAULT_OOM, FAULT_SEGV_ACCERR, FAULT_SIGBUS, MM } from './mm/mm';
+import { FAULT_OK, FAULT_OOM, FAULT_SEGV_ACCERR, FAULT_SIGBUS, MM, setTaskSize } from './mm/mm';
 import type { MemoryFile } from './mm/memory_file';
 import {
   SIGBUS, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, defaultAction, DefaultAction, SI_KERNEL, BUS_ADRERR,
@@ -107,6 +107,7 @@ export class Kernel {
 
   constructor(o: KernelOptions) {
     this.platform = o.platform;
+    setTaskSize(o.platform.userTop); // the user address space ends where the platform's does
     this.mem = o.mem;
     this.vfs = o.vfs;
     this.cpu = o.cpu;

@@ -15,7 +15,6 @@ export interface ExecFile { file: FileDescription; path: string }
 
 /** Where a non-PIE-aware kernel puts ET_DYN programs without ASLR (Linux's ELF_ET_DYN_BASE). */
 export const ELF_ET_DYN_BASE = 0x555555554000;
-export const STACK_TOP = TASK_SIZE;
 export const STACK_SIZE = 8 * 1024 * 1024;
 /** Gap between the stack top and the mmap base (Linux's mmap_base()): the stack limit, the stack
  *  guard gap (256 pages) and the most the stack top can move, but at least 128 MiB. */
@@ -160,10 +159,10 @@ export function loadProgram(t: Task, mm: MM, exe: ExecFile, o: LoadOptions): Loa
   if (total > ARG_MAX) return -E2BIG;
 
   const aslr = t.kernel.aslr && (t.personality & ADDR_NO_RANDOMIZE) === 0;
-  const stackTop = STACK_TOP - rndPages(aslr, STACK_RND_PAGES);
+  const stackTop = TASK_SIZE - rndPages(aslr, STACK_RND_PAGES);
   mm.stackTop = stackTop;
   // The mmap area keeps its gap below the lowest the stack top could be.
-  mm.mmapBase = STACK_TOP - mmapGap(aslr) - rndPages(aslr, MMAP_RND_PAGES);
+  mm.mmapBase = TASK_SIZE - mmapGap(aslr) - rndPages(aslr, MMAP_RND_PAGES);
   const main = mapImage(t, mm, exe, false, aslr);
   if (typeof main === 'number') return main;
   let entry = main.entry, base = 0;

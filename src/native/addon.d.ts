@@ -103,7 +103,35 @@ export interface Host {
   FdWatch: new (fd: number, cb: (status: number, events: number) => void) => FdWatch;
 }
 
+/** ptrace and the stub process (native/host/ptrace.cc); calls return -errno on failure.
+ *  Every call must come from the thread that spawned the stub (the main thread). */
+export interface Ptrace {
+  /** fork + execve(path) as a traced stub: fds none but memfd (as fd 3), default signals,
+   *  empty mask, own process group, SIGKILL when this thread dies. Returns the pid. */
+  spawnStub(path: string, memfd: number): number;
+  setOptions(pid: number, options: number): number;
+  /** struct user_regs_struct (27 u64). */
+  getRegs(pid: number, buf: Bytes): number;
+  setRegs(pid: number, buf: Bytes): number;
+  /** NT_X86_XSTATE; get returns the size written, set needs the full size. */
+  getXstate(pid: number, buf: Bytes): number;
+  setXstate(pid: number, buf: Bytes, len: number): number;
+  getSiginfo(pid: number, buf: Bytes): number;
+  getEventMsg(pid: number): number;
+  /** PTRACE_CONT, PTRACE_SYSEMU, ...; the preemption tick aims at the stub resumed last. */
+  resume(request: number, pid: number, sig: number): number;
+  /** waitpid(pid, __WALL | flags), restarted after EINTR; status in status[0]. */
+  wait(pid: number, status: Int32Array, flags?: number): number;
+  kill(pid: number, sig: number): number;
+  setAffinity(tid: number, cpu: number): number;
+  getCpu(): number;
+  /** A timer on this thread whose signal handler sends sig to the stub resumed last. */
+  tickInit(sig: number): number;
+  tickArm(ns: number): number;
+}
+
 export interface Addon {
+  ptrace: Ptrace;
   kvm: {
     Kvm: new (path?: string) => KvmSystem;
     Vm: new (kvm: KvmSystem) => KvmVm;

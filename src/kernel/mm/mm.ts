@@ -7,7 +7,10 @@ import { HUGE_SIZE, PAGE_SIZE, type MemoryFile } from './memory_file';
 import { MAP_FIXED_NOREPLACE, MAP_PRIVATE, Vma, type Mappable } from './vma';
 
 const PAGES_PER_BLOCK = 512;
-export const TASK_SIZE = 0x7ffffffff000;
+/** Top of user space: the platform's userTop, set by the Kernel (a trap platform keeps its
+ *  stub's own pages above it, out of the guest's reach); Linux's TASK_SIZE until then. */
+export let TASK_SIZE = 0x7ffffffff000;
+export function setTaskSize(top: number): void { TASK_SIZE = top; }
 /** Lowest address mmap hands out without a hint (vm.mmap_min_addr is 64 KiB). */
 export const MMAP_MIN_ADDR = 0x10000;
 
@@ -511,6 +514,68 @@ export class MM {
       }
       a = blockEnd;
     }
+  }
+
+  // ---- mremap
+
+  /** mremap's worker, after the syscall's argument checks (lengths page aligned, newLen > 0).
+   *  newAddr: the MREMAP_FIXED target, or -1. Returns the new address or -errno. */
+  remap(addr: number, oldLen: number, newLen: number, mayMove: boolean, newAddr: number, dontUnmap: boolean): number {
+    if (newAddr >= 0) {
+      // The target's old contents go first; a shrinking move gives up the tail first.
+      this.unmap(newAddr, newLen);
+      if (oldLen > newLen) { this.unmap(addr + newLen, oldLen - newLen); oldLen = newLen; }
+    } else if (oldLen >= newLen) {
+      if (oldLen > newLen) this.unmap(addr + newLen, oldLen - newLen);
+      return addr;
+    }
+    const vma = this.find(addr);
+    if (vma === null || addr + oldLen > vma.end) return -EFAULT;
+    if (newAddr < 0) {
+      // Grow in place when the area ends the range and the space after it is free.
+      const end = addr + oldLen;
+      if (vma.end === end && end + (newLen - oldLen) <= TASK_SIZE && !this.overlaps(end, addr + newLen)) {
+        this.insert(vma.slice(vma.start, vma.end).withRange(end, addr + newLen, vma));
+        return addr;
+      }
+      if (!mayMove) return -ENOMEM;
+      newAddr = this.findFree(newLen, 0);
+      if (newAddr < 0) return newAddr;
+    }
+    const moved = vma.slice(addr, addr + oldLen).withRange(newAddr, newAddr + newLen, vma, addr);
+    // The present pages move with their frames (no copy); the old range keeps no pages.
+    const n = Math.min(oldLen, newLen);
+    for (let off = 0; off < n; off += PAGE_SIZE) {
+      const f = this.takeFrame(addr + off);
+      if (f !== 0) this.putFrame(newAddr + off, f);
+    }
+    this.as.unmap(addr, oldLen);
+    if (!dontUnmap) this.unmap(addr, oldLen);
+    this.insert(moved);
+    return newAddr;
+  }
+
+  /** Removes and returns the frame (+1) behind page va, or 0; the reference moves to the caller. */
+  private takeFrame(va: number): number {
+    const b = this.blocks.get(Math.floor(va / HUGE_SIZE));
+    if (b === undefined) return 0;
+    const i = Math.floor(va / PAGE_SIZE) % PAGES_PER_BLOCK, f = b[i]!;
+    b[i] = 0;
+    return f;
+  }
+
+  /** Puts frame (+1) behind page va (which has none), taking over the caller's reference. */
+  private putFrame(va: number, f: number): void {
+    const key = Math.floor(va / HUGE_SIZE);
+    let b = this.blocks.get(key);
+    if (b === undefined) { b = new Float64Array(PAGES_PER_BLOCK); this.blocks.set(key, b); }
+    b[Math.floor(va / PAGE_SIZE) % PAGES_PER_BLOCK] = f;
+  }
+
+  /** Is the page at va present (mincore)? */
+  present(va: number): boolean {
+    const b = this.blocks.get(Math.floor(va / HUGE_SIZE));
+    return b !== undefined && b[Math.floor(va / PAGE_SIZE) % PAGES_PER_BLOCK] !== 0;
   }
 
   /** Bytes of present pages (RSS for /proc and getrusage). */

@@ -1,0 +1,222 @@
+// ptrace and the stub process: thin wrappers, one method per host call (the
+// spawn is the one compound call: what runs in the child between fork and
+// execve cannot be driven from JS). Every call returns its result or -errno.
+// All ptrace calls must come from the thread that spawned the stub (Node's main
+// thread): a tracee's tracer is a thread, not a process.
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/ptrace.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <atomic>
+#include <string>
+#include "../common.h"
+
+#ifndef NT_X86_XSTATE
+#define NT_X86_XSTATE 0x202
+#endif
+
+namespace tsv {
+
+static inline int I32(const Napi::Value& v) { return v.As<Napi::Number>().Int32Value(); }
+static inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
+
+// The stub the tick interrupts: the last one resumed (a tick that lands while it is
+// stopped stays pending and interrupts its next run, as KVM's immediate_exit does).
+static std::atomic<pid_t> g_resumed{0};
+static int g_tick_signal = 0;
+static timer_t g_timer;
+static bool g_timer_ok = false;
+
+static void TickHandler(int, siginfo_t*, void*) {
+  int saved = errno;
+  pid_t p = g_resumed.load(std::memory_order_relaxed);
+  if (p > 0) syscall(SYS_tgkill, p, p, g_tick_signal);
+  errno = saved;
+}
+
+// spawnStub(path, memfd): fork; the child becomes a traced stub with no fds but the
+// memory file (at fd 3), default signal dispositions, an empty mask, its own process
+// group, and SIGKILL when this thread dies; then execve(path). Returns the pid.
+static Napi::Value SpawnStub(const Napi::CallbackInfo& info) {
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  int memfd = I32(info[1]);
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid < 0) return Num(info.Env(), -errno);
+  if (pid == 0) {
+    // Only async-signal-safe calls from here on (the parent has threads).
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) _exit(126);
+    setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    struct sigaction dfl{};
+    dfl.sa_handler = SIG_DFL;
+    for (int s = 1; s < 65; s++) if (s != SIGKILL && s != SIGSTOP) sigaction(s, &dfl, nullptr);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (memfd != 3) { if (dup2(memfd, 3) < 0) _exit(126); }
+    else if (fcntl(3, F_SETFD, 0) < 0) _exit(126);
+    syscall(SYS_close_range, 4, ~0U, 0);
+    close(0); close(1); close(2);
+    if (ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) < 0) _exit(126);
+    char* argv[] = {const_cast<char*>("tsvisor-stub"), nullptr};
+    char* envp[] = {nullptr};
+    execve(path.c_str(), argv, envp);
+    _exit(127);
+  }
+  return Num(info.Env(), pid);
+}
+
+// setOptions(pid, options): PTRACE_SETOPTIONS.
+static Napi::Value SetOptions(const Napi::CallbackInfo& info) {
+  long r = ptrace(PTRACE_SETOPTIONS, I32(info[0]), nullptr, reinterpret_cast<void*>(static_cast<long>(I32(info[1]))));
+  return Num(info.Env(), r < 0 ? -errno : 0);
+}
+
+// getRegs(pid, buf) / setRegs(pid, buf): PTRACE_GETREGS / PTRACE_SETREGS with a
+// struct user_regs_struct (27 u64) in buf.
+static Napi::Value GetRegs(const Napi::CallbackInfo& info) {
+  Bytes b;
+  if (!GetBytes(info[1], &b) || b.len < 27 * 8) return Num(info.Env(), -EFAULT);
+  long r = ptrace(PTRACE_GETREGS, I32(info[0]), nullptr, b.data);
+  return Num(info.Env(), r < 0 ? -errno : 0);
+}
+static Napi::Value SetRegs(const Napi::CallbackInfo& info) {
+  Bytes b;
+  if (!GetBytes(info[1], &b) || b.len < 27 * 8) return Num(info.Env(), -EFAULT);
+  long r = ptrace(PTRACE_SETREGS, I32(info[0]), nullptr, b.data);
+  return Num(info.Env(), r < 0 ? -errno : 0);
+}
+
+// getXstate(pid, buf): PTRACE_GETREGSET NT_X86_XSTATE; returns the bytes written.
+static Napi::Value GetXstate(const Napi::CallbackInfo& info) {
+  Bytes b;
+  if (!GetBytes(info[1], &b)) return Num(info.Env(), -EFAULT);
+  struct iovec iov = {b.data, b.len};
+  long r = ptrace(PTRACE_GETREGSET, I32(info[0]), reinterpret_cast<void*>(NT_X86_XSTATE), &iov);
+  return Num(info.Env(), r < 0 ? -errno : static_cast<double>(iov.iov_len));
+}
+// setXstate(pid, buf, len): PTRACE_SETREGSET NT_X86_XSTATE (len must be the full size).
+static Napi::Value SetXstate(const Napi::CallbackInfo& info) {
+  Bytes b;
+  size_t len = static_cast<size_t>(ToI64(info[2]));
+  if (!GetBytes(info[1], &b) || len > b.len) return Num(info.Env(), -EFAULT);
+  struct iovec iov = {b.data, len};
+  long r = ptrace(PTRACE_SETREGSET, I32(info[0]), reinterpret_cast<void*>(NT_X86_XSTATE), &iov);
+  return Num(info.Env(), r < 0 ? -errno : 0);
+}
+
+// getSiginfo(pid, buf): PTRACE_GETSIGINFO (128 bytes).
+static Napi::Value GetSiginfo(const Napi::CallbackInfo& info) {
+  Bytes b;
+  if (!GetBytes(info[1], &b) || b.len < sizeof(siginfo_t)) return Num(info.Env(), -EFAULT);
+  long r = ptrace(PTRACE_GETSIGINFO, I32(info[0]), nullptr, b.data);
+  return Num(info.Env(), r < 0 ? -errno : 0);
+}
+
+// getEventMsg(pid): PTRACE_GETEVENTMSG (the new pid after a fork event).
+static Napi::Value GetEventMsg(const Napi::CallbackInfo& info) {
+  unsigned long msg = 0;
+  long r = ptrace(PTRACE_GETEVENTMSG, I32(info[0]), nullptr, &msg);
+  return Num(info.Env(), r < 0 ? -errno : static_cast<double>(msg));
+}
+
+// resume(request, pid, sig): PTRACE_CONT / PTRACE_SYSEMU / ...; the tick aims at pid.
+static Napi::Value Resume(const Napi::CallbackInfo& info) {
+  pid_t pid = I32(info[1]);
+  g_resumed.store(pid, std::memory_order_relaxed);
+  long r = ptrace(static_cast<enum __ptrace_request>(I32(info[0])), pid, nullptr,
+                  reinterpret_cast<void*>(static_cast<long>(I32(info[2]))));
+  return Num(info.Env(), r < 0 ? -errno : 0);
+}
+
+// wait(pid, status: Int32Array): waitpid(pid, __WALL), restarted after EINTR. Never
+// waits for "any child" (that would reap libuv's children). Returns the pid.
+static Napi::Value Wait(const Napi::CallbackInfo& info) {
+  Bytes b;
+  if (!GetBytes(info[1], &b) || b.len < 4) return Num(info.Env(), -EFAULT);
+  int flags = __WALL | (info.Length() > 2 ? I32(info[2]) : 0);
+  int status = 0;
+  pid_t r;
+  do r = waitpid(I32(info[0]), &status, flags); while (r < 0 && errno == EINTR);
+  if (r < 0) return Num(info.Env(), -errno);
+  *reinterpret_cast<int32_t*>(b.data) = status;
+  return Num(info.Env(), r);
+}
+
+// kill(pid, sig).
+static Napi::Value Kill(const Napi::CallbackInfo& info) {
+  return Num(info.Env(), kill(I32(info[0]), I32(info[1])) < 0 ? -errno : 0);
+}
+
+// setAffinity(tid, cpu): sched_setaffinity to one CPU (cpu < 0: every CPU); getCpu(): sched_getcpu.
+static Napi::Value SetAffinity(const Napi::CallbackInfo& info) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  int cpu = I32(info[1]);
+  if (cpu >= 0) CPU_SET(cpu, &set);
+  else for (int i = 0; i < CPU_SETSIZE; i++) CPU_SET(i, &set);
+  return Num(info.Env(), sched_setaffinity(I32(info[0]), sizeof set, &set) < 0 ? -errno : 0);
+}
+static Napi::Value GetCpu(const Napi::CallbackInfo& info) { return Num(info.Env(), sched_getcpu()); }
+
+// tickInit(sig): a POSIX timer aimed at this thread whose handler sends sig to the
+// stub resumed last (its signal-delivery stop interrupts the run; the tracer
+// suppresses it). tickArm(ns): one-shot; 0 disarms.
+static Napi::Value TickInit(const Napi::CallbackInfo& info) {
+  int sig = I32(info[0]);
+  if (g_timer_ok) return Num(info.Env(), 0);
+  struct sigaction sa{};
+  sa.sa_sigaction = TickHandler;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(sig, &sa, nullptr) < 0) return Num(info.Env(), -errno);
+  g_tick_signal = sig;
+  struct sigevent sev{};
+  sev.sigev_notify = SIGEV_THREAD_ID;
+  sev.sigev_signo = sig;
+  sev._sigev_un._tid = static_cast<pid_t>(syscall(SYS_gettid));
+  if (timer_create(CLOCK_MONOTONIC, &sev, &g_timer) < 0) return Num(info.Env(), -errno);
+  g_timer_ok = true;
+  return Num(info.Env(), 0);
+}
+static Napi::Value TickArm(const Napi::CallbackInfo& info) {
+  if (!g_timer_ok) return Num(info.Env(), -ENOSYS);
+  int64_t ns = ToI64(info[0]);
+  struct itimerspec its{};
+  its.it_value.tv_sec = ns / 1000000000;
+  its.it_value.tv_nsec = ns % 1000000000;
+  return Num(info.Env(), timer_settime(g_timer, 0, &its, nullptr) < 0 ? -errno : 0);
+}
+
+Napi::Object InitPtrace(Napi::Env env, Napi::Object exports) {
+  Napi::Object p = Napi::Object::New(env);
+#define F(name, fn) p.Set(name, Napi::Function::New(env, fn, name))
+  F("spawnStub", SpawnStub);
+  F("setOptions", SetOptions);
+  F("getRegs", GetRegs);
+  F("setRegs", SetRegs);
+  F("getXstate", GetXstate);
+  F("setXstate", SetXstate);
+  F("getSiginfo", GetSiginfo);
+  F("getEventMsg", GetEventMsg);
+  F("resume", Resume);
+  F("wait", Wait);
+  F("kill", Kill);
+  F("setAffinity", SetAffinity);
+  F("getCpu", GetCpu);
+  F("tickInit", TickInit);
+  F("tickArm", TickArm);
+#undef F
+  exports.Set("ptrace", p);
+  return exports;
+}
+
+}  // namespace tsv
