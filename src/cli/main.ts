@@ -1,7 +1,10 @@
 // The tsvisor command line (commander): run, doctor. Parsing and wiring only.
 import { Command, Option } from 'commander';
+import * as path from 'path';
 import { runCommand } from './run';
+import type { MountSpec } from '../kernel/vfs/vfs';
 import { doctor } from './doctor';
+import { isOciInvocation, ociMain } from './oci';
 
 function parseSize(v: string): number {
   const m = /^(\d+)([kKmMgG]?)(i?[bB])?$/.exec(v.trim());
@@ -12,6 +15,8 @@ function parseSize(v: string): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // runc's command line (create, start, kill, ... or OCI global flags): see oci.ts.
+  if (isOciInvocation(argv)) return ociMain(argv);
   const program = new Command();
   let status = 0;
   program
@@ -41,6 +46,16 @@ export async function main(argv: string[]): Promise<number> {
         stats: opts.stats, memory: parseSize(opts.memory), maxTasks, aslr: opts.aslr,
       });
     });
+
+  /** --mount host:guest[:ro] or tmpfs:guest. */
+  function parseMountSpec(v: string): MountSpec {
+    const parts = v.split(':');
+    if (parts[0] === 'tmpfs' && parts.length === 2 && parts[1]!.startsWith('/')) return { kind: 'tmpfs', target: parts[1]! };
+    if ((parts.length === 2 || (parts.length === 3 && parts[2] === 'ro')) && parts[1]!.startsWith('/')) {
+      return { kind: 'bind', source: path.resolve(parts[0]!), target: parts[1]!, readonly: parts.length === 3 };
+    }
+    throw new Error(`invalid --mount ${v}: use host:guest[:ro] or tmpfs:guest`);
+  }
 
   program.command('doctor')
     .description('report which platforms this host supports')

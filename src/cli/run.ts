@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { MemoryFile } from '../kernel/mm/memory_file';
 import { Kernel } from '../kernel/kernel';
-import { Vfs } from '../kernel/vfs/vfs';
+import { Vfs, type MountSpec } from '../kernel/vfs/vfs';
 import { Strace } from '../kernel/strace';
 import { errnoMessage, ENOENT, EACCES, ENOEXEC } from '../kernel/errno';
 import { shellDeathMessage } from '../kernel/signals';
@@ -37,7 +37,7 @@ function hostEnvironment(): string[] {
   }
 }
 
-function makePlatform(name: string, mem: MemoryFile, stats: boolean): Platform {
+export function makePlatform(name: string, mem: MemoryFile, stats: boolean): Platform {
   if (name === 'kvm' || name === 'auto') return new KvmPlatform({ memory: mem, stats });
   if (name === 'ptrace') return new PtracePlatform({ memory: mem, stats });
   throw new Error(`platform ${name} is not implemented yet (available: kvm, ptrace)`);
@@ -58,7 +58,7 @@ export async function runCommand(program: string, args: string[], o: RunOptions)
     return 125;
   }
   const kernel = new Kernel({
-    platform, mem, vfs: new Vfs({ rootDir: root }), cpu: cpuFacts(), hostname: os.hostname(),
+    platform, mem, vfs: new Vfs({ rootDir: root, rootMode: o.rootfsWritable ? 'writable' : 'overlay', mounts: o.mounts, mem }), cpu: cpuFacts(), hostname: os.hostname(),
     strace: o.strace ? new Strace((line) => err(line + '\n')) : undefined,
     debug: o.debug ? (m) => err(`tsvisor: ${m}\n`) : undefined,
     fatal: (m) => err(m + '\n'),

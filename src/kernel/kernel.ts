@@ -7,7 +7,7 @@ import { EAGAIN, ENOENT, ENOSYS, errnoName } from './errno';
 import { FAULT_OK, FAULT_OOM, FAULT_SEGV_ACCERR, FAULT_SIGBUS, MM, setTaskSize } from './mm/mm';
 import type { MemoryFile } from './mm/memory_file';
 import {
-  SIGBUS, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, defaultAction, DefaultAction, SI_KERNEL, BUS_ADRERR,
+  SIGBUS, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGSTOP, SIGTRAP, defaultAction, DefaultAction, SI_KERNEL, BUS_ADRERR,
   SEGV_ACCERR, SEGV_MAPERR, FPE_INTDIV, ILL_ILLOPN, TRAP_BRKPT, BUS_ADRALN,
 } from './signals';
 import { deliverSignals, hasDeliverable, makeInfo, recordFault, sendToGroup, sendToTask } from './task_signals';
@@ -60,6 +60,9 @@ export interface SpawnOptions {
   limits?: Limits;
   /** Called with the wait status when a process other than init exits (it is reaped then). */
   onExit?: (waitStatus: number) => void;
+  /** Called once the guest has dropped its last reference to the description made from
+   *  stdio[i] (so the caller may close a host fd it handed over). */
+  onStdioReleased?: (hostFd: number) => void;
 }
 
 /** Why the sandbox ended: the init process's wait status, or a kernel failure. */
@@ -159,7 +162,12 @@ export class Kernel {
     }
     if (typeof exe === 'number') { fs.release(); return exe; }
     const files = new FdTable();
-    o.stdio.forEach((hostFd, i) => files.installAt(i, this.vfs.stdioFile(hostFd), false));
+    o.stdio.forEach((hostFd, i) => {
+      const f = this.vfs.stdioFile(hostFd);
+      const cb = o.onStdioReleased;
+      if (cb) (f.watches ??= []).push({ fileReleased: () => cb(hostFd) });
+      files.installAt(i, f, false);
+    });
     const as = this.platform.newAddressSpace();
     const mm = new MM(this.mem, as);
     const tid = this.nextTid++;
@@ -191,9 +199,21 @@ export class Kernel {
   thaw(): void { this.frozen = false; this.kick(); }
   get isFrozen(): boolean { return this.frozen; }
 
-  /** A host signal for every process in the sandbox (an OCI `kill --all`). */
-  signalAll(sig: number): void {
-    for (const g of this.groups.values()) if (g.state === 0) sendToGroup(g, makeInfo(sig, SI_KERNEL), true);
+  /** A signal from outside the sandbox (an OCI `kill`) to init, or to every process: as from an
+   *  ancestor pid namespace, init gets only SIGKILL, SIGSTOP and signals it has a handler for. */
+  signalFromHost(sig: number, all: boolean): void {
+    for (const g of this.groups.values()) {
+      if (g.state !== 0 || (!all && g.tgid !== 1)) continue;
+      sendToGroup(g, makeInfo(sig, 0 /* SI_USER */), sig === SIGKILL || sig === SIGSTOP);
+    }
+    this.kick();
+  }
+
+  /** A signal from outside the sandbox to one process (an OCI exec's, forwarded by its proxy). */
+  signalProcess(pid: number, sig: number): void {
+    const g = this.groups.get(pid);
+    if (!g || g.state !== 0) return;
+    sendToGroup(g, makeInfo(sig, 0 /* SI_USER */), sig === SIGKILL || sig === SIGSTOP);
     this.kick();
   }
 

@@ -20,3 +20,4 @@ export function putStatfs(dv: DataView, off: number, magic: number, fsid: number
   setU64(dv, off + F_FRSIZE, 4096);
   setU64(dv, off + F_FLAGS, flags | ST_VALID);
 }
+export const SYSFS_MAGIC = 0x62656572;

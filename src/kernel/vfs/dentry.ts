@@ -11,6 +11,7 @@
 //    are bounded by the cap plus what is in use.
 //  - An uncached dentry (per-process proc entries, anonymous files) is destroyed at refs 0.
 import type { Inode } from './inode';
+import type { Mount } from './mount';
 
 export class DentryCache {
   /** Unreferenced cached dentries, oldest first. */
@@ -40,13 +41,18 @@ export class Dentry {
   children: Map<string, Dentry> | null = null;
   /** In its parent's children map (and in the LRU while unreferenced). */
   cached = false;
+  /** The mount whose root this dentry is (grafted over the mount point in the parent's
+   *  children map, so the walk crosses into it and `..` leaves it); null elsewhere. */
+  mount: Mount | null = null;
+  /** Unlinked (or replaced by a rename): no longer reachable by name; paths show " (deleted)". */
+  deleted = false;
 
   constructor(
     readonly cache: DentryCache | null,
     /** The name in the parent (latin1 string of the raw bytes); "/" for a root, "pipe:[N]"-style
-     *  for anonymous files. */
-    readonly name: string,
-    readonly parent: Dentry | null,
+     *  for anonymous files. Changes only through move() (rename). */
+    public name: string,
+    public parent: Dentry | null,
     readonly inode: Inode,
   ) {
     if (parent !== null) parent.get();
@@ -88,6 +94,41 @@ export class Dentry {
     d.refs++;
   }
 
+  /** Takes this dentry out of its parent's name map (unlink, rmdir, the victim of a rename):
+   *  open files keep it; it goes when its last reference does. */
+  unhash(): void {
+    if (this.mount !== null) return;
+    if (this.parent?.children?.get(this.name) === this) this.parent.children.delete(this.name);
+    this.deleted = true;
+    if (this.cached) {
+      this.cached = false;
+      if (this.refs === 0) { this.cache!.lru.delete(this); this.destroy(); }
+    }
+  }
+
+  /** Drops the cached child `name` of this directory, if any (a name that changed below the
+   *  cache: a whiteout, a copy-up replacing what a lookup saw). */
+  forgetChild(name: string): void {
+    const c = this.children?.get(name);
+    if (c !== undefined && c.mount === null) c.unhash();
+  }
+
+  /** d_move: rename keeps the dentry (and every open file's path) and re-files it under its
+   *  new parent and name. */
+  move(newParent: Dentry, newName: string): void {
+    const wasCached = this.cached && this.parent?.children?.get(this.name) === this;
+    if (wasCached) this.parent!.children!.delete(this.name);
+    const old = this.parent;
+    newParent.get();
+    this.parent = newParent;
+    this.name = newName;
+    if (wasCached) {
+      if (newParent.children === null) newParent.children = new Map();
+      newParent.children.set(newName, this);
+    }
+    if (old !== null) old.put();
+  }
+
   /** Called by the cache: leaves the parent's map and goes. */
   evict(): void {
     if (this.parent?.children?.get(this.name) === this) this.parent.children.delete(this.name);
@@ -110,6 +151,11 @@ export class Dentry {
    *  when given (a dentry outside `root` is shown from the top). Anonymous dentries show
    *  their name. */
   path(root: Dentry | null = null): string {
+    const p = this.rawPath(root);
+    return this.deleted ? p + ' (deleted)' : p;
+  }
+
+  private rawPath(root: Dentry | null): string {
     if (this.parent === null) return this.name === '/' || this === root ? '/' : this.name;
     const parts: string[] = [];
     let d: Dentry = this;

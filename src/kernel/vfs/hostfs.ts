@@ -61,12 +61,13 @@ export class HostFs {
   readonly sb: Superblock;
   readonly root: HostInode;
 
-  /** Opens the root directory; throws when it cannot (a bad --root is the user's error). */
-  constructor(rootDir: string) {
+  /** Opens the root directory; throws when it cannot (a bad --root is the user's error).
+   *  writable: changes go through to the host directory (--rootfs-writable, rw binds). */
+  constructor(rootDir: string, readonly writable = false) {
     const fd = host.openat(AT_FDCWD, rootDir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0) throw new Error(`cannot open the root directory ${rootDir}: errno ${-fd}`);
     if (host.fstat(fd, sbuf, 0) < 0) { host.close(fd); throw new Error(`cannot stat the root directory ${rootDir}`); }
-    this.sb = new Superblock('hostfs', allocAnonDev(), allocMntId(), true, OVERLAYFS_SUPER_MAGIC, ST_NODEV);
+    this.sb = new Superblock('hostfs', allocAnonDev(), allocMntId(), !writable, OVERLAYFS_SUPER_MAGIC, ST_NODEV);
     this.root = new HostInode(this.sb, fd, null, '/', sdv);
   }
 }

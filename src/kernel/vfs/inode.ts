@@ -1,7 +1,7 @@
 // Inodes: the objects a path names (a host file, a proc entry, a device), and
 // the superblock of the file system each belongs to. The VFS walks paths over
 // inodes (lookup, readlink) and opens them into file descriptions.
-import { EINVAL, ENOTDIR } from '../errno';
+import { EINVAL, ENODATA, ENOTDIR, EOPNOTSUPP, EPERM, EROFS } from '../errno';
 import { STAT_SIZE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, statxFromStat } from '../abi/stat';
 import { putStatfs, ST_RDONLY } from '../abi/statfs';
 import type { Credentials, Task } from '../task';
@@ -31,6 +31,19 @@ export interface VfsCtx {
   readonly task: Task | null;
   readonly creds: Credentials | null;
 }
+
+/** An attribute change (notify_change's struct iattr): the fields named in `mask` apply.
+ *  Times are [seconds, nanoseconds] already resolved (UTIME_NOW done by the caller). */
+export const ATTR_MODE = 1, ATTR_UID = 2, ATTR_GID = 4, ATTR_SIZE = 8, ATTR_ATIME = 16, ATTR_MTIME = 32,
+  ATTR_CTIME = 64;
+export class AttrChange {
+  mask = 0;
+  mode = 0; uid = 0; gid = 0; size = 0;
+  atimeSec = 0; atimeNsec = 0; mtimeSec = 0; mtimeNsec = 0;
+}
+
+/** renameat2 flags the file systems see. */
+export const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
 
 /** Result of following a magic link (procfs): a dentry, with a reference taken, or -errno. */
 export type MagicTarget = Dentry | number;
@@ -86,6 +99,44 @@ export abstract class Inode {
 
   /** Called when the last dentry for this inode goes (close host fds here). */
   release(): void {}
+
+  // ---- changing the tree. The VFS (vfs_ops.ts) has resolved the names, checked permissions,
+  // types, mount points and sticky bits; `dir` is this directory's dentry. Defaults: what a
+  // file system without the operation gives (EROFS when read-only, else EPERM).
+
+  /** The error a change on a file system without the operation gives. */
+  protected cannot(): number { return this.sb.readonly ? -EROFS : -EPERM; }
+
+  /** Creates `name` in this directory: a regular file, directory, FIFO, socket or device node
+   *  (mode's type bits), or a symlink (S_IFLNK, with `target`). The new inode, or -errno. */
+  create(_dir: Dentry, _name: string, _mode: number, _uid: number, _gid: number, _rdev: number,
+    _target: string | null): Inode | number { return this.cannot(); }
+  /** An unnamed regular file in this directory (O_TMPFILE). */
+  tmpfile(_dir: Dentry, _mode: number, _uid: number, _gid: number): Inode | number { return this.cannot(); }
+  /** Adds a hard link `name` to old's inode. */
+  link(_dir: Dentry, _name: string, _old: Dentry): number { return this.cannot(); }
+  /** Removes the non-directory `victim` named `name`. */
+  unlink(_dir: Dentry, _name: string, _victim: Dentry): number { return this.cannot(); }
+  /** Removes the directory `victim` named `name` (ENOTEMPTY unless empty). */
+  rmdir(_dir: Dentry, _name: string, _victim: Dentry): number { return this.cannot(); }
+  /** Moves oldName (`src`) from this directory to newDir/newName (`target`, null when absent);
+   *  flags: RENAME_NOREPLACE / RENAME_EXCHANGE. Same file system (the VFS checked). */
+  rename(_dir: Dentry, _oldName: string, _src: Dentry, _newDir: Dentry, _newName: string, _target: Dentry | null,
+    _flags: number): number { return this.cannot(); }
+  /** chmod, chown, utimes, truncate. `d` is this inode's dentry (overlay copies up through it). */
+  setattr(_d: Dentry | null, a: AttrChange): number {
+    // Times on tsvisor's own synthetic files (devfs, procfs) are not kept: setting them
+    // succeeds and changes nothing, as touching /dev/null does on Linux.
+    if (!this.sb.readonly && (a.mask & ~(ATTR_ATIME | ATTR_MTIME | ATTR_CTIME)) === 0) return 0;
+    return this.cannot();
+  }
+  /** Extended attributes: the value, or -errno (ENODATA when absent). */
+  getxattr(_name: string): Uint8Array | number { return -ENODATA; }
+  setxattr(_d: Dentry | null, _name: string, _value: Uint8Array, _flags: number): number {
+    return this.sb.readonly ? -EROFS : -EOPNOTSUPP;
+  }
+  listxattr(): string[] | number { return []; }
+  removexattr(_d: Dentry | null, _name: string): number { return this.sb.readonly ? -EROFS : -EOPNOTSUPP; }
 }
 
 const statScratch = new Uint8Array(STAT_SIZE);

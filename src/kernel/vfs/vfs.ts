@@ -1,7 +1,10 @@
-// The VFS of one sandbox: the tree (hostfs at /, procfs at /proc, devfs at
-// /dev), the dentry cache, and the open worker every open-like call goes
-// through (open, openat, openat2, creat, execve's open, /proc/self/fd reopens).
-import { EACCES, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EROFS } from '../errno';
+// The VFS of one sandbox: the mount tree (the root: an overlay over the host
+// directory by default, or the host directory read-only or writable; procfs at
+// /proc, devfs at /dev, sysfs at /sys, tmpfs at /tmp and /dev/shm, and the
+// --mount binds and tmpfs), the dentry cache, and the open worker every
+// open-like call goes through (open, openat, openat2, creat, execve's open,
+// /proc/self/fd reopens).
+import { EACCES, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR } from '../errno';
 import {
   O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDONLY,
   O_TRUNC, __O_TMPFILE,
@@ -18,12 +21,41 @@ import { LAST_NORM, LOOKUP_DIRECTORY, LOOKUP_FOLLOW, walk, walkParent } from './
 import { MAY_EXEC, MAY_READ, MAY_WRITE, modePermission, permission } from './perm';
 import { makeDevfs } from './devfs';
 import { makeProcfs } from './procfs';
+import { MountTable, type Mount } from './mount';
+import { Overlay } from './overlay';
+import { Tmpfs, type FrameStore } from './tmpfs';
+import { StaticDirInode } from './synthetic';
+import { SYSFS_MAGIC } from '../abi/statfs';
+import { ST_NODEV, ST_NOEXEC, ST_NOSUID } from '../abi/statfs';
+import { MemoryFile } from '../mm/memory_file';
+import { createIn, truncateInode, vfsCreate, vfsTmpfile } from './vfs_ops';
+
+/** How the root directory is used: an in-memory overlay over it (the default of `tsvisor
+ *  run`), read-only, or written through (--rootfs-writable). */
+export type RootMode = 'overlay' | 'readonly' | 'writable';
+
+/** A --mount: a host directory (read-only or not) or a fresh tmpfs at a guest path. */
+export interface MountSpec {
+  kind: 'bind' | 'tmpfs';
+  /** The host directory of a bind mount. */
+  source?: string;
+  /** The guest path (absolute). */
+  target: string;
+  readonly?: boolean;
+}
 
 export interface VfsOptions {
   /** The host directory that is the sandbox's root. */
   rootDir: string;
   /** Unreferenced dentries kept (each holds a host fd for hostfs); default 256. */
   dentryCacheSize?: number;
+  /** Default 'readonly' (the kernel's own tests); the CLI passes 'overlay' unless told. */
+  rootMode?: RootMode;
+  /** Extra mounts, in order. */
+  mounts?: MountSpec[];
+  /** Where tmpfs and overlay data live: the sandbox MemoryFile (a private one of 256 MiB when
+   *  absent, for tests of the VFS alone). */
+  mem?: FrameStore;
 }
 
 /** Linux's ACC_MODE: what an open's access mode asks (O_RDWR|O_WRONLY asks both). */
@@ -40,18 +72,83 @@ const OPEN_ONLY = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC;
 export class Vfs {
   readonly cache: DentryCache;
   readonly hostfs: HostFs;
+  /** The overlay at / (rootMode 'overlay'), else null. */
+  readonly overlay: Overlay | null = null;
   /** The root of the tree (pinned). */
   readonly root: Dentry;
+  /** Every mount (vfs.mounts.list(root) for /proc/self/mounts and mountinfo; see mount.ts). */
+  readonly mounts = new MountTable();
+  readonly mem: FrameStore;
+  private readonly ownMem: boolean;
   /** Where anonymous files live (host stdio now; pipes and sockets later). */
   readonly anonSb = new Superblock('anon_inodefs', allocAnonDev(), allocMntId(), false, ANON_INODE_FS_MAGIC);
 
   constructor(opts: VfsOptions) {
     this.cache = new DentryCache(opts.dentryCacheSize ?? 256);
-    this.hostfs = new HostFs(opts.rootDir);
-    this.root = new Dentry(this.cache, '/', null, this.hostfs.root);
+    this.ownMem = opts.mem === undefined;
+    this.mem = opts.mem ?? new MemoryFile(256 * 1024 * 1024);
+    const mode = opts.rootMode ?? 'readonly';
+    this.hostfs = new HostFs(opts.rootDir, mode === 'writable');
+    let rootInode: Inode = this.hostfs.root;
+    if (mode === 'overlay') {
+      this.overlay = new Overlay(this.hostfs, this.mem);
+      rootInode = this.overlay.root;
+    }
+    this.root = new Dentry(this.cache, '/', null, rootInode);
     this.root.get(); // pinned
-    this.root.pinChild(new Dentry(this.cache, 'proc', this.root, makeProcfs()));
-    this.root.pinChild(new Dentry(this.cache, 'dev', this.root, makeDevfs()));
+    this.mounts.setRoot(this.root, rootInode.sb, mode === 'overlay' ? 'overlay' : opts.rootDir,
+      mode === 'readonly' ? 'ro,relatime' : 'rw,relatime');
+    const procfs = makeProcfs();
+    this.mountInode(this.root, 'proc', procfs, 'proc', 'rw,nosuid,nodev,noexec,relatime');
+    const devfs = makeDevfs();
+    const dev = this.mountInode(this.root, 'dev', devfs, 'none', 'rw,nosuid,relatime', 'rw,mode=755');
+    // /sys: a placeholder (an empty read-only directory) until sysfs is there.
+    const sysSb = new Superblock('sysfs', allocAnonDev(), allocMntId(), true, SYSFS_MAGIC, ST_NOSUID | ST_NODEV | ST_NOEXEC);
+    this.mountInode(this.root, 'sys', new StaticDirInode(sysSb, 1, 0o555), 'sysfs', 'ro,nosuid,nodev,noexec,relatime');
+    this.mountTmpfs(this.root, 'tmp', 'rw,nosuid,nodev', 0o1777);
+    this.mountTmpfs(dev.root, 'shm', 'rw,nosuid,nodev', 0o1777);
+    for (const m of opts.mounts ?? []) this.addMount(m);
+  }
+
+  /** Mounts a file system's root inode at parent/name. */
+  mountInode(parent: Dentry, name: string, inode: Inode, source: string, options: string, superOptions = options): Mount {
+    return this.mounts.graft(parent, name, (p, n) => new Dentry(this.cache, n, p, inode), inode.sb, source, options, superOptions);
+  }
+
+  private mountTmpfs(parent: Dentry, name: string, options: string, mode: number): Mount {
+    const fs = new Tmpfs(this.mem, { rootMode: mode });
+    return this.mountInode(parent, name, fs.root, 'tmpfs', options, `${options},inode64`);
+  }
+
+  /** A --mount: resolves the guest path's parent inside the tree (making the directory in the
+   *  overlay when it is missing) and mounts there. Throws with a message for the user. */
+  addMount(m: MountSpec): void {
+    const ctx: VfsCtx = { root: this.root, task: null, creds: null };
+    const target = m.target.replace(/\/+$/, '');
+    if (!target.startsWith('/') || target === '') throw new Error(`--mount: ${m.target}: the guest path must be absolute and not /`);
+    const p = walkParent(ctx, this.root, target);
+    if (typeof p === 'number') throw new Error(`--mount: ${m.target}: its parent directory is not in the sandbox (errno ${-p})`);
+    try {
+      if (p.type !== LAST_NORM) throw new Error(`--mount: ${m.target}: not a directory name`);
+      const existing = walk(ctx, this.root, target, LOOKUP_FOLLOW);
+      if (typeof existing === 'number') {
+        const d = createIn(ctx, p.dir, p.last, S_IFDIR | 0o755, 0, null);
+        if (typeof d === 'number') throw new Error(`--mount: ${m.target}: no such directory in the root, and it cannot be made there (errno ${-d})`);
+        d.put();
+      } else {
+        const isDir = existing.inode.isDir;
+        existing.put();
+        if (!isDir) throw new Error(`--mount: ${m.target}: not a directory`);
+      }
+      if (m.kind === 'tmpfs') {
+        this.mountTmpfs(p.dir, p.last, 'rw,nosuid,nodev', 0o1777);
+      } else {
+        const fs = new HostFs(m.source!, !m.readonly);
+        this.mountInode(p.dir, p.last, fs.root, m.source!, m.readonly ? 'ro,relatime' : 'rw,relatime');
+      }
+    } finally {
+      p.dir.put();
+    }
   }
 
   /** A file-system context for the init process: root and cwd at "/". */
@@ -84,14 +181,15 @@ export class Vfs {
    * The open worker (do_filp_open): flags are already validated by the syscall (see
    * fs_open.ts); mode is the creation mode. resolve: openat2's RESOLVE_* flags.
    */
-  open(ctx: VfsCtx, start: Dentry, path: string, flags: number, _mode: number, resolve = 0): FileDescription | number {
+  open(ctx: VfsCtx, start: Dentry, path: string, flags: number, mode: number, resolve = 0): FileDescription | number {
     let d: Dentry;
     if (flags & __O_TMPFILE) {
       const r = walk(ctx, start, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, resolve);
       if (typeof r === 'number') return r;
-      const e = this.createError(ctx, r);
+      const t = vfsTmpfile(ctx, r, S_IFREG | mode);
       r.put();
-      return e;
+      if (typeof t === 'number') return t;
+      return this.openDentry(ctx, t, flags, true);
     }
     if (flags & O_CREAT) {
       const excl = (flags & O_EXCL) !== 0;
@@ -100,11 +198,12 @@ export class Vfs {
         // Absent: creating it is what the call asks, if its directory exists.
         const p = walkParent(ctx, start, path, resolve);
         if (typeof p === 'number') return p;
-        let e: number;
-        if (p.type !== LAST_NORM || p.trailingSlash) e = -EISDIR;
-        else e = this.createError(ctx, p.dir);
+        let c: Dentry | number;
+        if (p.type !== LAST_NORM || p.trailingSlash) c = -EISDIR;
+        else c = vfsCreate(ctx, p, S_IFREG | mode, 0, null);
         p.dir.put();
-        return e;
+        if (typeof c === 'number') return c;
+        return this.openDentry(ctx, c, flags, true);
       }
       if (typeof r === 'number') return r;
       if (excl) { r.put(); return -EEXIST; }
@@ -119,19 +218,12 @@ export class Vfs {
     return this.openDentry(ctx, d, flags);
   }
 
-  /** Why a file cannot be created in dir: search permission first, then the read-only file
-   *  system (EROFS), else no file system here creates files yet (EACCES). */
-  private createError(ctx: VfsCtx, dir: Dentry): number {
-    const i = dir.inode;
-    if (modePermission(i.mode, i.uid, i.gid, ctx.creds, MAY_EXEC) < 0) return -EACCES;
-    return i.sb.readonly ? -EROFS : -EACCES;
-  }
 
   /**
    * Opens a looked-up dentry (may_open, then the inode's open); takes over the caller's
    * reference on d (kept by the file, or dropped on failure).
    */
-  openDentry(ctx: VfsCtx, d: Dentry, flags: number): FileDescription | number {
+  openDentry(ctx: VfsCtx, d: Dentry, flags: number, created = false): FileDescription | number {
     const inode: Inode = d.inode;
     if (flags & O_PATH) {
       if ((flags & O_DIRECTORY) && !inode.isDir) { d.put(); return -ENOTDIR; }
@@ -145,11 +237,17 @@ export class Vfs {
     if ((flags & O_DIRECTORY) && type !== S_IFDIR) e = -ENOTDIR;
     else if (type === S_IFLNK) e = -ELOOP;
     else if (type === S_IFDIR && (acc & MAY_WRITE)) e = -EISDIR;
-    else e = permission(inode, ctx.creds, acc);
+    else if (!created) e = permission(inode, ctx.creds, acc);
     if (e < 0) { d.put(); return e; }
     const f = inode.open(ctx, d, flags & ~OPEN_ONLY);
     if (typeof f === 'number') { d.put(); return f; }
     f.dentry = d;
+    // O_TRUNC empties a regular file opened with write access (handle_truncate).
+    // (Not for host stdio reopened through /proc/self/fd: tsvisor does not truncate those.)
+    if ((flags & O_TRUNC) && !created && type === S_IFREG && (acc & MAY_WRITE) && inode.sb !== this.anonSb) {
+      const r = truncateInode(d, d.inode, 0);
+      if (r < 0) { f.release(); return r; }
+    }
     return f;
   }
 
@@ -158,6 +256,7 @@ export class Vfs {
   destroy(): void {
     this.cache.clear();
     this.hostfs.root.release();
+    if (this.mem instanceof MemoryFile && this.ownMem) this.mem.close();
   }
 }
 
