@@ -1,0 +1,45 @@
+// The detached children of the OCI commands: `sandbox` (what `create` leaves
+// running: the kernel of one container) and `exec-proxy` (what `exec --detach`
+// leaves running for one guest process). Started as
+//   node oci_child.js <mode> <json>
+// with fds 0-2 the container's stdio and fd 3 the ready pipe. Nothing is written
+// to fds 0-2: messages go to the runtime log.
+import { RuntimeLog } from '../runtime/log';
+import type { ChildGlobals } from '../runtime/lifecycle';
+import { runSandbox } from '../runtime/sandbox';
+import { runExecProxy } from '../runtime/exec_proxy';
+import type { OciProcess } from '../runtime/spec';
+import { makePlatform } from './run';
+import { cpuFacts } from './cpu';
+
+const READY_FD = 3;
+
+async function childMain(argv: string[]): Promise<number> {
+  const mode = argv[2];
+  const args = JSON.parse(argv[3] ?? '{}') as { globals: ChildGlobals; [k: string]: unknown };
+  const g = args.globals;
+  const log = new RuntimeLog(g.log, g.logFormat, g.debug, false);
+  try {
+    if (mode === 'sandbox') {
+      return await runSandbox({
+        root: g.root, id: String(args.id), bundle: String(args.bundle), platform: g.platform, log, readyFd: READY_FD,
+        makePlatform: (name, mem) => makePlatform(name, mem, false), cpu: cpuFacts(),
+      });
+    }
+    if (mode === 'exec-proxy') {
+      return await runExecProxy({
+        socket: String(args.socket), sandboxPid: Number(args.sandboxPid), process: args.process as OciProcess,
+        stdio: (args.process as OciProcess).terminal ? [0] : [0, 1, 2], readyFd: READY_FD, onError: (m) => log.error(m),
+      });
+    }
+    log.error(`oci_child: unknown mode ${mode}`);
+    return 125;
+  } catch (e) {
+    log.error(e instanceof Error ? e.stack ?? e.message : String(e));
+    return 125;
+  } finally {
+    log.close();
+  }
+}
+
+childMain(process.argv).then((status) => process.exit(status), () => process.exit(125));

@@ -1,0 +1,242 @@
+// The sandbox process of one container (what `create` leaves running): it builds
+// the kernel for the bundle, loads the container's init, serves the control
+// socket, waits for `start`, runs the guest, and exits with init's status
+// (128+N when signal N killed it). Its fds 0-2 are the container's stdio: it
+// never writes there itself; its messages go to the runtime log.
+import * as fs from 'fs';
+import * as os from 'os';
+import { MemoryFile } from '../kernel/mm/memory_file';
+import { Kernel, type SandboxExit } from '../kernel/kernel';
+import { Vfs } from '../kernel/vfs/vfs';
+import { Limits } from '../kernel/limits';
+import { errnoMessage, ENOENT } from '../kernel/errno';
+import { DefaultAction, defaultAction, SIGKILL } from '../kernel/signals';
+import type { CpuFacts } from '../kernel/loader';
+import type { Platform } from '../platform/platform';
+import { host } from '../native';
+import { ControlServer, POKE_SIGNAL, type Connection, type Message } from './control';
+import { loadBundle, parseResources, RLIMITS, validateProcess, type ContainerConfig, type OciProcess, type OciResources } from './spec';
+import { controlSocket, ownerName, processStart, rfc3339Now, writeState, type StoredState } from './state';
+import type { RuntimeLog } from './log';
+
+/** The sandbox's memory file is this big at least (sparse): `update` may raise the cap up to it. */
+export const DEFAULT_MEMORY = 2 * 1024 * 1024 * 1024;
+
+export interface SandboxOptions {
+  root: string;
+  id: string;
+  bundle: string;
+  /** The global --platform (the container's annotation wins). */
+  platform: string;
+  log: RuntimeLog;
+  /** Where "ok" or the error goes once the container is created (then closed). */
+  readyFd: number;
+  makePlatform: (name: string, mem: MemoryFile) => Platform;
+  cpu: CpuFacts;
+}
+
+/** Lowers or raises the memory cap within the memory file (the page-table reserve stays). */
+export function setMemoryCap(mem: MemoryFile, bytes: number): void {
+  const reserve = mem.size - mem.dataLimit;
+  if (bytes > mem.size) throw new Error(`memory limit ${bytes} is above this sandbox's maximum of ${mem.size} bytes`);
+  // dataLimit is where data frames stop; the sandbox owns its memory file and moves it.
+  (mem as { dataLimit: number }).dataLimit = Math.max(bytes - reserve, 0);
+}
+
+/** Host rlimit values: 2^64-1 (and anything past 2^63) is RLIM_INFINITY. */
+const rlimitValue = (v: number) => (v >= 2 ** 63 ? Infinity : v);
+
+export function limitsFor(p: OciProcess): Limits {
+  const l = new Limits();
+  for (const r of p.rlimits ?? []) l.set(RLIMITS[r.type]!, rlimitValue(r.soft), rlimitValue(r.hard));
+  return l;
+}
+
+/** runc's wording for a process that cannot be started. */
+export function execError(name: string, errno: number): string {
+  if (errno === ENOENT && !name.includes('/')) return `exec: "${name}": executable file not found in $PATH`;
+  return `exec: "${name}": ${errnoMessage(errno).toLowerCase()}`;
+}
+
+/** Exit status as a shell (and containerd) reports it. */
+export function exitCode(waitStatus: number): number {
+  const sig = waitStatus & 0x7f;
+  return sig ? 128 + sig : (waitStatus >> 8) & 0xff;
+}
+
+export async function runSandbox(o: SandboxOptions): Promise<number> {
+  const ready = (msg: string) => {
+    try { fs.writeSync(o.readyFd, msg + '\n'); } catch { /* create went away */ }
+    try { fs.closeSync(o.readyFd); } catch { /* closed */ }
+  };
+  let cfg: ContainerConfig, kernel: Kernel, mem: MemoryFile, platform: Platform;
+  try {
+    cfg = loadBundle(o.bundle);
+    const platformName = cfg.platform ?? o.platform;
+    mem = new MemoryFile(Math.max(cfg.memoryLimit ?? DEFAULT_MEMORY, DEFAULT_MEMORY));
+    if (cfg.memoryLimit !== undefined) setMemoryCap(mem, cfg.memoryLimit);
+    platform = o.makePlatform(platformName, mem);
+    kernel = new Kernel({
+      platform, mem, vfs: new Vfs({ rootDir: cfg.rootfs }), cpu: o.cpu,
+      hostname: cfg.hostname ?? os.hostname(),
+      debug: o.log.debugEnabled ? (m) => o.log.debug(m) : undefined,
+      fatal: (m) => o.log.error(m),
+    });
+    kernel.maxTasks = cfg.pidsLimit ?? 4096;
+  } catch (e) {
+    ready(`error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  const p = cfg.process;
+  const initPid = kernel.spawnProcess({
+    path: p.args[0]!, argv: p.args, envp: p.env ?? [], stdio: [0, 1, 2], cwd: p.cwd,
+    uid: p.user.uid, gid: p.user.gid, groups: p.user.additionalGids, noNewPrivs: p.noNewPrivileges === true,
+    limits: limitsFor(p),
+  });
+  if (initPid < 0) {
+    ready(`error: unable to start container process: ${execError(p.args[0]!, -initPid)}`);
+    return 1;
+  }
+
+  const state: StoredState = {
+    id: o.id, pid: process.pid, pidStart: processStart(process.pid), status: 'created', bundle: cfg.bundle,
+    rootfs: cfg.rootfs, created: rfc3339Now(), annotations: cfg.annotations, owner: ownerName(), hooks: cfg.hooks,
+  };
+  const save = () => { try { writeState(o.root, state); } catch (e) { o.log.error(`cannot write state: ${(e as Error).message}`); } };
+
+  let startGuest!: () => void;
+  const started = new Promise<void>((resolve) => { startGuest = resolve; });
+  /** Exec'd processes: guest pid -> the proxy's connection and host pid. */
+  const execs = new Map<number, { conn: Connection; proxyPid: number }>();
+
+  const handle = (c: Connection, m: Message, fds: number[]): void => {
+    const reply = (r: Message) => { c.send(r); };
+    const op = String(m.op);
+    try {
+      switch (op) {
+        case 'start':
+          if (state.status !== 'created') throw new Error(`cannot start a container that has already been started (status ${state.status})`);
+          state.status = 'running';
+          save();
+          startGuest();
+          reply({ ok: true });
+          return;
+        case 'kill': {
+          const sig = Number(m.signal);
+          if (state.status === 'stopped') throw new Error('container not running');
+          if (state.status === 'created') {
+            // As runc's: a created container's init dies of a signal whose default is to end it.
+            const act = defaultAction(sig);
+            if (sig === SIGKILL || act === DefaultAction.Terminate || act === DefaultAction.Core) {
+              kernel.signalFromHost(SIGKILL, true);
+              state.status = 'running';
+              startGuest();
+            }
+          } else {
+            if (sig === SIGKILL && kernel.isFrozen) kernel.thaw();
+            kernel.signalFromHost(sig, m.all === true);
+          }
+          reply({ ok: true });
+          return;
+        }
+        case 'pause':
+          if (state.status !== 'running') throw new Error(`container not running (status ${state.status})`);
+          kernel.freeze();
+          state.status = 'paused';
+          save();
+          reply({ ok: true });
+          return;
+        case 'resume':
+          if (state.status !== 'paused') throw new Error('container not paused');
+          kernel.thaw();
+          state.status = 'running';
+          save();
+          reply({ ok: true });
+          return;
+        case 'ps':
+          reply({ ok: true, pids: [process.pid, ...[...execs.values()].map((e) => e.proxyPid)] });
+          return;
+        case 'update': {
+          const r = parseResources((m.resources ?? {}) as OciResources);
+          if (r.memoryLimit !== undefined) setMemoryCap(mem, r.memoryLimit);
+          if (r.pidsLimit !== undefined) kernel.maxTasks = r.pidsLimit;
+          reply({ ok: true });
+          return;
+        }
+        case 'exec': {
+          if (state.status !== 'running' && state.status !== 'created') throw new Error('cannot exec in a stopped container');
+          const ep = validateProcess(m.process, 'process');
+          if (fds.length !== 1 && fds.length !== 3) throw new Error('exec needs 1 (a terminal) or 3 stdio fds');
+          const stdio = fds.length === 1 ? [fds[0]!, fds[0]!, fds[0]!] : fds;
+          // Each host fd is closed once the guest has let go of every description made from it.
+          const uses = new Map<number, number>();
+          for (const f of stdio) uses.set(f, (uses.get(f) ?? 0) + 1);
+          const initial = new Map(uses);
+          const released = (f: number) => {
+            const n = (uses.get(f) ?? 1) - 1;
+            uses.set(f, n);
+            if (n === 0) host.close(f);
+          };
+          const pid = kernel.spawnProcess({
+            path: ep.args[0]!, argv: ep.args, envp: ep.env ?? [], stdio, cwd: ep.cwd, uid: ep.user.uid, gid: ep.user.gid,
+            groups: ep.user.additionalGids, noNewPrivs: ep.noNewPrivileges === true, limits: limitsFor(ep),
+            onStdioReleased: released,
+            onExit: (ws) => { execs.delete(pid); c.send({ exit: exitCode(ws), waitStatus: ws }); },
+          });
+          if (pid < 0) {
+            // A failure before the stdio was installed leaves every fd ours to close.
+            for (const f of new Set(stdio)) if (uses.get(f) === initial.get(f)) host.close(f);
+            throw new Error(`unable to start container process: ${execError(ep.args[0]!, -pid)}`);
+          }
+          execs.set(pid, { conn: c, proxyPid: Number(m.proxyPid) || 0 });
+          reply({ ok: true, pid });
+          return;
+        }
+        case 'signal': {
+          // The exec proxy forwards a signal the shim sent it to its guest process.
+          const pid = Number(m.pid), sig = Number(m.signal);
+          if (execs.has(pid)) kernel.signalProcess(pid, sig);
+          reply({ ok: true });
+          return;
+        }
+        default:
+          throw new Error(`unknown request ${op}`);
+      }
+    } catch (e) {
+      for (const f of fds) if (op !== 'exec') host.close(f);
+      reply({ error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const closed = (c: Connection) => {
+    // An exec proxy that went away (killed by the shim): its process goes with it.
+    for (const [pid, e] of execs) if (e.conn === c) { execs.delete(pid); kernel.signalProcess(pid, SIGKILL); }
+  };
+
+  let server: ControlServer;
+  try {
+    server = new ControlServer(controlSocket(o.root, o.id), handle, closed);
+    save();
+  } catch (e) {
+    ready(`error: ${(e as Error).message}`);
+    return 1;
+  }
+  process.on(POKE_SIGNAL, () => { /* only interrupts the guest so the event loop runs */ });
+  ready('ok');
+
+  await started;
+  let exit: SandboxExit;
+  try {
+    exit = await kernel.run();
+  } catch (e) {
+    exit = { status: 125, signal: 0, internalError: e instanceof Error ? e.stack ?? e.message : String(e) };
+  }
+  if (exit.internalError) o.log.error(`sandbox: ${exit.internalError}`);
+  state.status = 'stopped';
+  state.exitStatus = exit.status;
+  save();
+  server.close();
+  kernel.timers.close();
+  platform.close();
+  return exit.status;
+}
+
