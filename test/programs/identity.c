@@ -4,11 +4,16 @@
  * CAP_DAC_OVERRIDE, CAP_KILL, CAP_SETGID, CAP_SETUID, CAP_NET_BIND_SERVICE). */
 #include "proc.h"
 #include <grp.h>
-#include <linux/capability.h>
 #include <sys/fsuid.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* linux/capability.h's ABI, spelled out (musl has no kernel headers). */
+struct __user_cap_header_struct { unsigned version; int pid; };
+struct __user_cap_data_struct { unsigned effective, permitted, inheritable; };
+#define _LINUX_CAPABILITY_VERSION_3 0x20080522
+enum { CAP_CHOWN = 0, CAP_DAC_OVERRIDE = 1, CAP_KILL = 5, CAP_SETGID = 6, CAP_SETUID = 7, CAP_NET_BIND_SERVICE = 10 };
 
 #define SHOWN ((1u << CAP_CHOWN) | (1u << CAP_DAC_OVERRIDE) | (1u << CAP_KILL) | (1u << CAP_SETGID) | \
 	       (1u << CAP_SETUID) | (1u << CAP_NET_BIND_SERVICE))

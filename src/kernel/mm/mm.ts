@@ -516,6 +516,68 @@ export class MM {
     }
   }
 
+  // ---- mremap
+
+  /** mremap's worker, after the syscall's argument checks (lengths page aligned, newLen > 0).
+   *  newAddr: the MREMAP_FIXED target, or -1. Returns the new address or -errno. */
+  remap(addr: number, oldLen: number, newLen: number, mayMove: boolean, newAddr: number, dontUnmap: boolean): number {
+    if (newAddr >= 0) {
+      // The target's old contents go first; a shrinking move gives up the tail first.
+      this.unmap(newAddr, newLen);
+      if (oldLen > newLen) { this.unmap(addr + newLen, oldLen - newLen); oldLen = newLen; }
+    } else if (oldLen >= newLen) {
+      if (oldLen > newLen) this.unmap(addr + newLen, oldLen - newLen);
+      return addr;
+    }
+    const vma = this.find(addr);
+    if (vma === null || addr + oldLen > vma.end) return -EFAULT;
+    if (newAddr < 0) {
+      // Grow in place when the area ends the range and the space after it is free.
+      const end = addr + oldLen;
+      if (vma.end === end && end + (newLen - oldLen) <= TASK_SIZE && !this.overlaps(end, addr + newLen)) {
+        this.insert(Vma.like(vma, end, addr + newLen, end));
+        return addr;
+      }
+      if (!mayMove) return -ENOMEM;
+      newAddr = this.findFree(newLen, 0);
+      if (newAddr < 0) return newAddr;
+    }
+    const moved = Vma.like(vma, newAddr, newAddr + newLen, addr);
+    // The present pages move with their frames (no copy); the old range keeps no pages.
+    const n = Math.min(oldLen, newLen);
+    for (let off = 0; off < n; off += PAGE_SIZE) {
+      const f = this.takeFrame(addr + off);
+      if (f !== 0) this.putFrame(newAddr + off, f);
+    }
+    this.as.unmap(addr, oldLen);
+    if (!dontUnmap) this.unmap(addr, oldLen);
+    this.insert(moved);
+    return newAddr;
+  }
+
+  /** Removes and returns the frame (+1) behind page va, or 0; the reference moves to the caller. */
+  private takeFrame(va: number): number {
+    const b = this.blocks.get(Math.floor(va / HUGE_SIZE));
+    if (b === undefined) return 0;
+    const i = Math.floor(va / PAGE_SIZE) % PAGES_PER_BLOCK, f = b[i]!;
+    b[i] = 0;
+    return f;
+  }
+
+  /** Puts frame (+1) behind page va (which has none), taking over the caller's reference. */
+  private putFrame(va: number, f: number): void {
+    const key = Math.floor(va / HUGE_SIZE);
+    let b = this.blocks.get(key);
+    if (b === undefined) { b = new Float64Array(PAGES_PER_BLOCK); this.blocks.set(key, b); }
+    b[Math.floor(va / PAGE_SIZE) % PAGES_PER_BLOCK] = f;
+  }
+
+  /** Is the page at va present (mincore)? */
+  present(va: number): boolean {
+    const b = this.blocks.get(Math.floor(va / HUGE_SIZE));
+    return b !== undefined && b[Math.floor(va / PAGE_SIZE) % PAGES_PER_BLOCK] !== 0;
+  }
+
   /** Bytes of present pages (RSS for /proc and getrusage). */
   residentBytes(): number {
     let n = 0;

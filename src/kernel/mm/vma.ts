@@ -39,6 +39,12 @@ export class Vma {
     return new Vma(start, end, this.prot, this.flags, this.file, this.fileOffset + (start - this.start), this.name);
   }
 
+  /** An area with of's attributes over [start, end), the file offset of address `from` of `of`
+   *  at start: mremap's moved or grown area. */
+  static like(of: Vma, start: number, end: number, from: number): Vma {
+    return new Vma(start, end, of.prot, of.flags, of.file, of.fileOffset + (from - of.start), of.name);
+  }
+
   /** True when b continues this area with the same attributes (so the two can merge). */
   continuedBy(b: Vma): boolean {
     return this.end === b.start && this.prot === b.prot && this.flags === b.flags && this.file === b.file &&

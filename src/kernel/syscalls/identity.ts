@@ -52,7 +52,7 @@ function fixCapsAfterSetfsuid(oldFsuid: number, c: Credentials): void {
 
 /** implements Linux setuid(2) */
 export const sysSetuid: Handler = (t) => {
-  const uid = t.regs.arg(0) % 2 ** 32, c = t.creds;
+  const uid = (t.regs.argInt(0) >>> 0), c = t.creds;
   if (uid === NO_ID) return -EINVAL;
   const old = snapshot(c);
   if (capable(c, CAP_SETUID)) { c.uid = uid; c.suid = uid; }
@@ -64,7 +64,7 @@ export const sysSetuid: Handler = (t) => {
 
 /** implements Linux setgid(2) */
 export const sysSetgid: Handler = (t) => {
-  const gid = t.regs.arg(0) % 2 ** 32, c = t.creds;
+  const gid = (t.regs.argInt(0) >>> 0), c = t.creds;
   if (gid === NO_ID) return -EINVAL;
   if (capable(c, CAP_SETGID)) { c.gid = gid; c.sgid = gid; }
   else if (gid !== c.gid && gid !== c.sgid) return -EPERM;
@@ -74,7 +74,7 @@ export const sysSetgid: Handler = (t) => {
 
 /** implements Linux setreuid(2) */
 export const sysSetreuid: Handler = (t) => {
-  const r = t.regs.arg(0) % 2 ** 32, e = t.regs.arg(1) % 2 ** 32, c = t.creds;
+  const r = (t.regs.argInt(0) >>> 0), e = (t.regs.argInt(1) >>> 0), c = t.creds;
   const priv = capable(c, CAP_SETUID);
   if (r !== NO_ID && r !== c.uid && r !== c.euid && !priv) return -EPERM;
   if (e !== NO_ID && e !== c.uid && e !== c.euid && e !== c.suid && !priv) return -EPERM;
@@ -89,7 +89,7 @@ export const sysSetreuid: Handler = (t) => {
 
 /** implements Linux setregid(2) */
 export const sysSetregid: Handler = (t) => {
-  const r = t.regs.arg(0) % 2 ** 32, e = t.regs.arg(1) % 2 ** 32, c = t.creds;
+  const r = (t.regs.argInt(0) >>> 0), e = (t.regs.argInt(1) >>> 0), c = t.creds;
   const priv = capable(c, CAP_SETGID);
   if (r !== NO_ID && r !== c.gid && r !== c.egid && !priv) return -EPERM;
   if (e !== NO_ID && e !== c.gid && e !== c.egid && e !== c.sgid && !priv) return -EPERM;
@@ -103,7 +103,7 @@ export const sysSetregid: Handler = (t) => {
 
 /** implements Linux setresuid(2) */
 export const sysSetresuid: Handler = (t) => {
-  const r = t.regs.arg(0) % 2 ** 32, e = t.regs.arg(1) % 2 ** 32, s = t.regs.arg(2) % 2 ** 32, c = t.creds;
+  const r = (t.regs.argInt(0) >>> 0), e = (t.regs.argInt(1) >>> 0), s = (t.regs.argInt(2) >>> 0), c = t.creds;
   if (!capable(c, CAP_SETUID)) {
     const ok = (x: number) => x === NO_ID || x === c.uid || x === c.euid || x === c.suid;
     if (!ok(r) || !ok(e) || !ok(s)) return -EPERM;
@@ -119,7 +119,7 @@ export const sysSetresuid: Handler = (t) => {
 
 /** implements Linux setresgid(2) */
 export const sysSetresgid: Handler = (t) => {
-  const r = t.regs.arg(0) % 2 ** 32, e = t.regs.arg(1) % 2 ** 32, s = t.regs.arg(2) % 2 ** 32, c = t.creds;
+  const r = (t.regs.argInt(0) >>> 0), e = (t.regs.argInt(1) >>> 0), s = (t.regs.argInt(2) >>> 0), c = t.creds;
   if (!capable(c, CAP_SETGID)) {
     const ok = (x: number) => x === NO_ID || x === c.gid || x === c.egid || x === c.sgid;
     if (!ok(r) || !ok(e) || !ok(s)) return -EPERM;
@@ -133,7 +133,7 @@ export const sysSetresgid: Handler = (t) => {
 
 /** implements Linux setfsuid(2): always returns the previous fsuid, changed or not. */
 export const sysSetfsuid: Handler = (t) => {
-  const uid = t.regs.arg(0) % 2 ** 32, c = t.creds, prev = c.fsuid;
+  const uid = (t.regs.argInt(0) >>> 0), c = t.creds, prev = c.fsuid;
   if (uid === NO_ID) return prev;
   if (uid === c.uid || uid === c.euid || uid === c.suid || uid === c.fsuid || capable(c, CAP_SETUID)) {
     if (uid !== prev) { c.fsuid = uid; fixCapsAfterSetfsuid(prev, c); }
@@ -143,7 +143,7 @@ export const sysSetfsuid: Handler = (t) => {
 
 /** implements Linux setfsgid(2): always returns the previous fsgid. */
 export const sysSetfsgid: Handler = (t) => {
-  const gid = t.regs.arg(0) % 2 ** 32, c = t.creds, prev = c.fsgid;
+  const gid = (t.regs.argInt(0) >>> 0), c = t.creds, prev = c.fsgid;
   if (gid === NO_ID) return prev;
   if (gid === c.gid || gid === c.egid || gid === c.sgid || gid === c.fsgid || capable(c, CAP_SETGID)) c.fsgid = gid;
   return prev;

@@ -135,6 +135,22 @@ export const sysMadvise: Handler = (t: Task) => {
   return unmapped ? -ENOMEM : 0;
 };
 
+const PKEY_DISABLE_ACCESS = 1, PKEY_DISABLE_WRITE = 2;
+
+/** implements Linux pkey_alloc(2) on a CPU without protection keys (the guest has none): EINVAL
+ *  after the argument checks, as Linux gives there. */
+export const sysPkeyAlloc: Handler = (t) => {
+  if (t.regs.arg(0) !== 0 || (t.regs.arg(1) & ~(PKEY_DISABLE_ACCESS | PKEY_DISABLE_WRITE))) return -EINVAL;
+  return -EINVAL;
+};
+
+/** implements Linux pkey_free(2): no key is ever allocated. */
+export const sysPkeyFree: Handler = () => -EINVAL;
+
+/** implements Linux pkey_mprotect(2): pkey -1 is mprotect; no other key exists. */
+export const sysPkeyMprotect: Handler = (t) => (t.regs.argInt(3) === -1 ? sysMprotect(t) : -EINVAL);
+
 export const mmSyscalls: Record<string, Handler> = {
   brk: sysBrk, mmap: sysMmap, munmap: sysMunmap, mprotect: sysMprotect, madvise: sysMadvise,
+  pkey_alloc: sysPkeyAlloc, pkey_free: sysPkeyFree, pkey_mprotect: sysPkeyMprotect,
 };

@@ -123,7 +123,7 @@ export const sysSchedRrGetInterval: Handler = (t) => {
 
 /** implements Linux sched_getattr(2) */
 export const sysSchedGetattr: Handler = (t) => {
-  const pid = t.regs.argInt(0), attr = t.regs.arg(1), usize = t.regs.arg(2) % 2 ** 32, flags = t.regs.arg(3);
+  const pid = t.regs.argInt(0), attr = t.regs.arg(1), usize = (t.regs.argInt(2) >>> 0), flags = t.regs.arg(3);
   if (attr === 0 || pid < 0 || usize > PAGE_SIZE || usize < SCHED_ATTR_SIZE_VER0 || flags !== 0) return -EINVAL;
   const target = taskOf(t, pid);
   if (!target) return -ESRCH;
@@ -265,7 +265,7 @@ export const sysIoprioGet: Handler = (t) => {
 
 /** implements Linux personality(2): 0xffffffff only queries. */
 export const sysPersonality: Handler = (t) => {
-  const p = t.regs.arg(0) % 2 ** 32, old = t.personality;
+  const p = (t.regs.argInt(0) >>> 0), old = t.personality;
   if (p !== 0xffffffff) t.personality = p;
   return old;
 };

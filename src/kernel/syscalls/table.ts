@@ -16,9 +16,10 @@ import { waitSyscalls } from './wait';
 import { signalSendSyscalls } from './signal_send';
 import { identitySyscalls } from './identity';
 import { schedSyscalls } from './sched';
+import { mmRemapSyscalls } from './mm_remap';
 
 /** Handler families, one per file; names are Linux's. */
-const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, cloneSyscalls, execSyscalls, waitSyscalls, signalSendSyscalls, identitySyscalls, schedSyscalls, ...fsFamilies];
+const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, cloneSyscalls, execSyscalls, waitSyscalls, signalSendSyscalls, identitySyscalls, schedSyscalls, mmRemapSyscalls, ...fsFamilies];
 
 /** Calls that work but not completely: what is missing. */
 const PARTIAL: Record<string, string> = {
@@ -35,6 +36,10 @@ const PARTIAL: Record<string, string> = {
   sched_setattr: 'policy, nice and priority kept and reported; SCHED_DEADLINE gives EPERM; util clamps ignored',
   setpriority: 'the nice value is kept and reported; the scheduler does not weigh it',
   ioprio_set: 'the I/O priority is kept and reported; there is no I/O scheduler to apply it',
+  mremap: 'old_len 0 (duplicating a shared mapping) gives EINVAL',
+  mlock: 'pages are faulted in; tsvisor never pages guest memory out, and VmLck is not counted',
+  mlock2: 'pages are faulted in (unless MLOCK_ONFAULT); VmLck is not counted',
+  mlockall: 'current pages are faulted in; MCL_FUTURE is accepted and has no further effect',
   rseq: 'returns ENOSYS, as a kernel built without CONFIG_RSEQ (glibc falls back)',
   ioctl: 'generic FIO* requests, and TCGETS/TIOCGWINSZ passed through for host terminals',
   fcntl: 'record locks are always granted; no F_SETOWN/SIGIO',
