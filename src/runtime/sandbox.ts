@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { MemoryFile } from '../kernel/mm/memory_file';
 import { Kernel, type SandboxExit } from '../kernel/kernel';
-import { Vfs } from '../kernel/vfs/vfs';
+import { Vfs, type MountSpec } from '../kernel/vfs/vfs';
 import { Limits } from '../kernel/limits';
 import { errnoMessage, ENOENT } from '../kernel/errno';
 import { DefaultAction, defaultAction, SIGKILL } from '../kernel/signals';
@@ -41,6 +41,19 @@ export function setMemoryCap(mem: MemoryFile, bytes: number): void {
   if (bytes > mem.size) throw new Error(`memory limit ${bytes} is above this sandbox's maximum of ${mem.size} bytes`);
   // dataLimit is where data frames stop; the sandbox owns its memory file and moves it.
   (mem as { dataLimit: number }).dataLimit = Math.max(bytes - reserve, 0);
+}
+
+/** The container's file systems: the root (read-only with root.readonly, else the host directory
+ *  under an in-memory overlay: the bundle never changes), tsvisor's own /proc, /dev, /dev/pts,
+ *  /sys, /tmp and /dev/shm, and config.json's bind and tmpfs mounts. */
+export function makeVfs(cfg: ContainerConfig, mem: MemoryFile, log: RuntimeLog): Vfs {
+  const mounts: MountSpec[] = [];
+  for (const m of cfg.mounts) {
+    if (m.kind === 'bind') mounts.push({ kind: 'bind', source: m.source, target: m.destination, readonly: m.readonly });
+    else if (m.kind === 'tmpfs') mounts.push({ kind: 'tmpfs', target: m.destination });
+    else if (m.kind === 'skipped') log.warn(`mount at ${m.destination}: ${m.reason}`);
+  }
+  return new Vfs({ rootDir: cfg.rootfs, rootMode: cfg.readonlyRoot ? 'readonly' : 'overlay', mounts, mem });
 }
 
 /** Host rlimit values: 2^64-1 (and anything past 2^63) is RLIM_INFINITY. */
@@ -77,7 +90,7 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
     if (cfg.memoryLimit !== undefined) setMemoryCap(mem, cfg.memoryLimit);
     platform = o.makePlatform(platformName, mem);
     kernel = new Kernel({
-      platform, mem, vfs: new Vfs({ rootDir: cfg.rootfs }), cpu: o.cpu,
+      platform, mem, vfs: makeVfs(cfg, mem, o.log), cpu: o.cpu,
       hostname: cfg.hostname ?? os.hostname(),
       debug: o.log.debugEnabled ? (m) => o.log.debug(m) : undefined,
       fatal: (m) => o.log.error(m),

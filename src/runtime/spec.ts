@@ -55,7 +55,9 @@ export const RLIMITS: Record<string, number> = {
 /** How a mount of config.json is served inside the sandbox. */
 export type MountPlan =
   /** One of tsvisor's own file systems at its standard place (procfs /proc, devfs /dev, ...). */
-  | { kind: 'builtin'; fs: 'proc' | 'dev' | 'devpts' | 'sysfs' | 'mqueue' | 'cgroup'; destination: string; readonly: boolean }
+  | { kind: 'builtin'; fs: 'proc' | 'dev' | 'devpts' | 'sysfs' | 'tmpfs'; destination: string; readonly: boolean }
+  /** Accepted and not mounted, with the reason (logged as a warning at create). */
+  | { kind: 'skipped'; destination: string; reason: string }
   | { kind: 'tmpfs'; destination: string; readonly: boolean; size?: number; mode?: number }
   | { kind: 'bind'; destination: string; source: string; readonly: boolean };
 
@@ -272,7 +274,7 @@ export function planMounts(mounts: unknown, bundle: string): MountPlan[] {
       out.push({ kind: 'bind', destination: dest, source, readonly });
       continue;
     }
-    const std = (fsName: 'proc' | 'dev' | 'devpts' | 'sysfs' | 'mqueue' | 'cgroup', at: string) => {
+    const std = (fsName: 'proc' | 'dev' | 'devpts' | 'sysfs', at: string) => {
       if (dest !== at) fail(`config.json: ${name}: tsvisor serves ${type} only at ${at}`);
       out.push({ kind: 'builtin', fs: fsName, destination: dest, readonly });
     };
@@ -280,11 +282,20 @@ export function planMounts(mounts: unknown, bundle: string): MountPlan[] {
       case 'proc': std('proc', '/proc'); break;
       case 'devpts': std('devpts', '/dev/pts'); break;
       case 'sysfs': std('sysfs', '/sys'); break;
-      case 'mqueue': std('mqueue', '/dev/mqueue'); break;
-      case 'cgroup': case 'cgroup2': std('cgroup', '/sys/fs/cgroup'); break;
+      case 'mqueue':
+        if (dest !== '/dev/mqueue') fail(`config.json: ${name}: tsvisor serves mqueue only at /dev/mqueue`);
+        out.push({ kind: 'skipped', destination: dest, reason: 'POSIX message queues are not implemented (mq_open gives ENOSYS); /dev/mqueue is left out' });
+        break;
+      case 'cgroup': case 'cgroup2':
+        if (!readonly) fail(`config.json: ${name}: a writable cgroup file system is not supported by tsvisor`);
+        out.push({ kind: 'skipped', destination: dest, reason: 'tsvisor has no cgroup file system; the read-only cgroup mount is left out' });
+        break;
       case 'tmpfs':
         // A tmpfs over /dev is what runtimes put there to fill with device nodes: tsvisor's devfs.
         if (dest === '/dev') { out.push({ kind: 'builtin', fs: 'dev', destination: dest, readonly }); break; }
+        if (readonly) fail(`config.json: ${name}: a read-only tmpfs is not supported by tsvisor`);
+        // tsvisor's own /tmp and /dev/shm are tmpfs already.
+        if (dest === '/tmp' || dest === '/dev/shm') { out.push({ kind: 'builtin', fs: 'tmpfs', destination: dest, readonly }); break; }
         out.push({ kind: 'tmpfs', destination: dest, readonly, ...tmpfsOptions(opts, name) });
         break;
       default:
