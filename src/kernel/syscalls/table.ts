@@ -17,9 +17,11 @@ import { signalSendSyscalls } from './signal_send';
 import { identitySyscalls } from './identity';
 import { schedSyscalls } from './sched';
 import { mmRemapSyscalls } from './mm_remap';
+import { socketSyscalls } from './socket';
+import { socketMsgSyscalls } from './socket_msg';
 
 /** Handler families, one per file; names are Linux's. */
-const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, cloneSyscalls, execSyscalls, waitSyscalls, signalSendSyscalls, identitySyscalls, schedSyscalls, mmRemapSyscalls, ...fsFamilies];
+const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, cloneSyscalls, execSyscalls, waitSyscalls, signalSendSyscalls, identitySyscalls, schedSyscalls, mmRemapSyscalls, socketSyscalls, socketMsgSyscalls, ...fsFamilies];
 
 /** Calls that work but not completely: what is missing. */
 const PARTIAL: Record<string, string> = {
@@ -31,6 +33,10 @@ const PARTIAL: Record<string, string> = {
   setitimer: 'ITIMER_VIRTUAL and ITIMER_PROF are accepted but never fire',
   mmap: 'MAP_SHARED mappings of anonymous memory are private; writable MAP_SHARED file mappings give ENODEV',
   futex: 'no priority-inheritance operations (LOCK_PI, UNLOCK_PI, ...: ENOSYS)',
+  socket: 'AF_UNIX only; other families (AF_INET, AF_INET6, AF_NETLINK, ...) give EAFNOSUPPORT, as a kernel without them',
+  socketpair: 'AF_UNIX only (other families: EAFNOSUPPORT)',
+  sendmsg: 'no MSG_OOB on unix streams (EOPNOTSUPP)',
+  recvmsg: 'no MSG_OOB on unix streams (EOPNOTSUPP)',
   sched_setscheduler: 'the policy and priority are kept and reported; the scheduler is round-robin whatever they say',
   sched_setparam: 'the priority is kept and reported; the scheduler is round-robin whatever it says',
   sched_setattr: 'policy, nice and priority kept and reported; SCHED_DEADLINE gives EPERM; util clamps ignored',

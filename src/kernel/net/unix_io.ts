@@ -1,0 +1,428 @@
+// Sending and receiving on unix sockets (unix_stream_sendmsg,
+// unix_dgram_sendmsg, unix_stream_read_generic, unix_dgram_recvmsg).
+//
+// Streams cut a write into buffers of at most 36544 bytes, each charged to the
+// sender until read; a reader takes bytes across buffers but never glues
+// buffers with different credentials (when it asked for them) and stops after
+// one that carried descriptors. Datagrams and seqpackets are whole messages.
+//
+// Blocking follows the kernel's wait protocol (wait.ts): a call that must wait
+// parks on a queue and returns RET_BLOCK; the syscall runs again from the top
+// when woken and finds its progress in the task's SockResume (bytes already
+// moved, the credentials a stream read holds on to). Socket timeouts
+// (SO_RCVTIMEO/SO_SNDTIMEO) are the wait's deadline; a signal then gives EINTR,
+// without one ERESTARTSYS (Linux's sock_intr_errno).
+import {
+  EAGAIN, ECONNREFUSED, ECONNRESET, EFAULT, EINVAL, EMSGSIZE, ENOTCONN, EOPNOTSUPP, EPERM, EPIPE, ERESTARTSYS, EINTR,
+  EISCONN,
+} from '../errno';
+import {
+  MSG_DONTWAIT, MSG_NOSIGNAL, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, RCV_SHUTDOWN, SEND_SHUTDOWN,
+  SOCKADDR_STORAGE_SIZE, SOCKADDR_UN_SIZE, SOCK_SEQPACKET, SOCK_STREAM,
+} from '../abi/socket';
+import { monotonicNs } from '../timers';
+import type { Task } from '../task';
+import { RET_BLOCK } from '../syscalls/types';
+import type { FileDescription } from '../vfs/file';
+import { release } from '../vfs/fd_table';
+import type { IoIter } from '../vfs/iov_iter';
+import { sendSigpipe } from '../vfs/pipe';
+import { dgramTruesize, EMPTY, NO_ID, Skb, SKB_MAX_HEAD0, streamTruesize, UNIX_SKB_FRAGS_SZ } from './skb';
+import { findOther } from './unix_path';
+import {
+  jiffiesToNs, maySend, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, TIMEO_FOREVER, UnixSocket, validateAddr,
+} from './unix';
+
+/** A send's address and control data (msghdr name, SCM_RIGHTS, SCM_CREDENTIALS). */
+export class SendMsg {
+  /** The destination (msg_name), nameLen bytes of it; 0: none. One byte spare for a NUL. */
+  readonly name = new Uint8Array(SOCKADDR_STORAGE_SIZE + 1);
+  nameLen = 0;
+  /** Descriptors to pass (references held until attached to a buffer or dropped). */
+  fds: FileDescription[] | null = null;
+  /** Explicit SCM_CREDENTIALS (pid 0: none). */
+  pid = 0;
+  uid = NO_ID;
+  gid = NO_ID;
+
+  reset(): void {
+    this.nameLen = 0;
+    this.dropFds();
+    this.pid = 0; this.uid = NO_ID; this.gid = NO_ID;
+  }
+
+  /** scm_destroy: releases descriptors that were not sent. */
+  dropFds(): void {
+    const f = this.fds;
+    this.fds = null;
+    if (f !== null) for (const x of f) release(x);
+  }
+}
+
+/** What a receive hands back besides the bytes: the source address, flags, and the scm cookie. */
+export class RecvMsg {
+  /** msg_name was given: fill name/nameLen (0 when the source has no address). */
+  wantName = false;
+  readonly name = new Uint8Array(SOCKADDR_UN_SIZE);
+  nameLen = 0;
+  /** msg_flags out (MSG_TRUNC, MSG_CTRUNC; MSG_CMSG_CLOEXEC when asked). */
+  flags = 0;
+  /** The scm cookie: credentials (pid 0 / ids 0 when none were set) and descriptors (references
+   *  held until installed or dropped). */
+  pid = 0;
+  uid = 0;
+  gid = 0;
+  fds: FileDescription[] | null = null;
+
+  reset(wantName: boolean, flags: number): void {
+    this.wantName = wantName;
+    this.nameLen = 0;
+    this.flags = flags;
+    this.pid = 0; this.uid = 0; this.gid = 0;
+    this.dropFds();
+  }
+
+  dropFds(): void {
+    const f = this.fds;
+    this.fds = null;
+    if (f !== null) for (const x of f) release(x);
+  }
+
+  setCreds(s: Skb): void { this.pid = s.pid; this.uid = s.uid; this.gid = s.gid; }
+
+  /** unix_copy_addr: the sending socket's address, when it has one. */
+  copyAddr(from: UnixSocket | null): void {
+    const a = from?.addr ?? null;
+    if (a === null) return;
+    this.name.set(a);
+    this.nameLen = a.length;
+  }
+}
+
+/** A blocked socket call's progress, per task (part of its wait record). */
+export class SockResume {
+  /** sendmmsg/recvmmsg: the message being worked on. */
+  index = 0;
+  /** Bytes already sent or received of the current message. */
+  bytes = 0;
+  /** A stream read holding on to the first buffer's credentials (never glues others). */
+  checkCreds = false;
+  pid = 0;
+  uid = 0;
+  gid = 0;
+  /** recvmmsg's deadline (monotonic ns; 0 none). */
+  mmsgDeadline = 0;
+
+  clearMessage(): void {
+    this.bytes = 0;
+    this.checkCreds = false;
+  }
+}
+const resumes = new WeakMap<Task, SockResume>();
+
+/** The task's resume state: fresh (zeroed) unless the call is resuming from a wait. */
+export function resumeOf(t: Task): SockResume {
+  let r = resumes.get(t);
+  if (r === undefined) { r = new SockResume(); resumes.set(t, r); }
+  if (!t.waitActive) { r.index = 0; r.mmsgDeadline = 0; r.clearMessage(); }
+  return r;
+}
+
+/** Parks t on q until woken, or until the timeout (jiffies) counted from the first wait passes.
+ *  RET_BLOCK, or -EAGAIN when that deadline has passed (the caller ends the call). */
+export function waitOn(t: Task, q: UnixSocket['wq'] | UnixSocket['peerWait'], timeo: number): number {
+  if (t.waitActive && t.waitExpired()) return -EAGAIN;
+  let deadline = 0;
+  if (timeo !== TIMEO_FOREVER && !t.waitActive) deadline = monotonicNs() + jiffiesToNs(timeo);
+  t.waitInterruptResult = timeo === TIMEO_FOREVER ? -ERESTARTSYS : -EINTR;
+  t.blockOn(q, deadline);
+  return RET_BLOCK;
+}
+
+/** The stream buffer size for a write of `left` bytes (half the send buffer, at most 36544). */
+function streamChunk(sock: UnixSocket, left: number): number {
+  return Math.min(left, (sock.sndbuf >> 1) - 64, SKB_MAX_HEAD0 + UNIX_SKB_FRAGS_SZ);
+}
+
+/** maybe_add_creds: a buffer without credentials gets the sender's when either side asked for them
+ *  (or the receiver is a connection not yet accepted). */
+function maybeAddCreds(t: Task, s: Skb, sock: UnixSocket, other: UnixSocket): void {
+  if (s.pid !== 0) return;
+  if (sock.passcred || !other.hasFile || other.passcred) {
+    s.pid = t.tgid; s.uid = t.creds.uid; s.gid = t.creds.gid;
+  }
+}
+
+/** Copies the request's next len bytes into a new buffer; null on a fault. */
+function takeBytes(it: IoIter, len: number): Uint8Array | null {
+  if (len === 0) return EMPTY;
+  const b = new Uint8Array(len);
+  return it.copyFrom(b, 0, len) === len ? b : null;
+}
+
+/** unix_stream_sendmsg. Bytes sent, -errno or RET_BLOCK (progress in r.bytes). */
+export function streamSend(t: Task, sock: UnixSocket, it: IoIter, flags: number, m: SendMsg, r: SockResume): number {
+  let sent = r.bytes;
+  if (sent === 0) {
+    if (flags & MSG_OOB) return -EOPNOTSUPP;
+    if (m.nameLen) return sock.state === TCP_ESTABLISHED ? -EISCONN : -EOPNOTSUPP;
+    if (sock.peer === null) return -ENOTCONN;
+    if (sock.shutdown & SEND_SHUTDOWN) {
+      if (!(flags & MSG_NOSIGNAL)) sendSigpipe(t);
+      return -EPIPE;
+    }
+  } else {
+    it.advance(sent);
+    // The descriptors went with the first buffer.
+    m.dropFds();
+  }
+  const other = sock.peer;
+  if (other === null) return sent || -ENOTCONN;
+  const len = sent + it.count;
+  const timeo = flags & MSG_DONTWAIT ? 0 : sock.sndtimeo;
+  while (sent < len) {
+    const size = streamChunk(sock, len - sent);
+    // sock_alloc_send_pskb: a pending error, shutdown, then room in the send buffer.
+    const e = sock.takeError();
+    if (e !== 0) return sent || -e;
+    if (sock.shutdown & SEND_SHUTDOWN) return sent || -EPIPE;
+    if (sock.wmem >= sock.sndbuf) {
+      if (timeo === 0) return sent || -EAGAIN;
+      // A kernel buffer (sendfile) cannot resume: it returns what went in.
+      if (it.isKernel && sent > 0) return sent;
+      r.bytes = sent;
+      const w = waitOn(t, sock.wq, timeo);
+      return w === RET_BLOCK ? w : sent || w;
+    }
+    const data = takeBytes(it, size);
+    if (data === null) return sent || -EFAULT;
+    const s = new Skb(sock, data, size, streamTruesize(size));
+    s.pid = m.pid; s.uid = m.uid; s.gid = m.gid;
+    if (m.fds !== null) { s.fds = m.fds; m.fds = null; }
+    if (other.dead || (other.shutdown & RCV_SHUTDOWN)) {
+      UnixSocket.freeSkb(s);
+      if (sent === 0 && !(flags & MSG_NOSIGNAL)) sendSigpipe(t);
+      return sent || -EPIPE;
+    }
+    maybeAddCreds(t, s, sock, other);
+    other.enqueue(s);
+    sent += size;
+  }
+  return sent;
+}
+
+/** unix_dgram_sendmsg (seqpacket sends come here after their own checks). Bytes, -errno or
+ *  RET_BLOCK. Nothing is queued before the call succeeds, so a woken call simply starts again. */
+export function dgramSend(t: Task, sock: UnixSocket, it: IoIter, flags: number, m: SendMsg): number {
+  if (flags & MSG_OOB) return -EOPNOTSUPP;
+  let other: UnixSocket | null = null;
+  if (m.nameLen) {
+    const e = validateAddr(m.name, m.nameLen);
+    if (e < 0) return e;
+  } else {
+    other = sock.peer;
+    if (other === null) return -ENOTCONN;
+  }
+  if (sock.passcred && sock.addr === null) {
+    const e = sock.autobind();
+    if (e < 0) return e;
+  }
+  const len = it.count;
+  if (len > sock.sndbuf - 32) return -EMSGSIZE;
+  const timeo = flags & MSG_DONTWAIT ? 0 : sock.sndtimeo;
+  // sock_alloc_send_pskb.
+  const e = sock.takeError();
+  if (e !== 0) return -e;
+  if (sock.shutdown & SEND_SHUTDOWN) return -EPIPE;
+  if (sock.wmem >= sock.sndbuf) {
+    if (timeo === 0) return -EAGAIN;
+    return waitOn(t, sock.wq, timeo);
+  }
+  const data = takeBytes(it, len);
+  if (data === null) return -EFAULT;
+  for (;;) {
+    if (other === null) {
+      if (!m.nameLen) return -ECONNRESET;
+      const o = findOther(t, m.name, m.nameLen, sock.type);
+      if (typeof o === 'number') return o;
+      other = o;
+    }
+    if (!maySend(sock, other)) return -EPERM;
+    if (other.dead) {
+      if (sock.type === SOCK_SEQPACKET) return -EPIPE;
+      if (sock.peer === other) {
+        // The connected peer is gone: disconnect (once), dropping what it had sent us.
+        sock.peer = null;
+        other.peerWakers?.delete(sock);
+        sock.wq.notify(0);
+        sock.state = TCP_CLOSE;
+        sock.dgramDisconnected(other);
+        return -ECONNREFUSED;
+      }
+      other = null;
+      continue;
+    }
+    if (other.shutdown & RCV_SHUTDOWN) return -EPIPE;
+    if (other !== sock && other.peer !== sock && other.recvqFull()) {
+      if (timeo !== 0) {
+        const w = waitOn(t, other.peerWait, timeo);
+        return w;
+      }
+      if (sock.peer !== other || sock.peerWakeMe(other)) return -EAGAIN;
+    }
+    break;
+  }
+  const s = new Skb(sock, data, len, dgramTruesize(len));
+  s.pid = m.pid; s.uid = m.uid; s.gid = m.gid;
+  if (m.fds !== null) { s.fds = m.fds; m.fds = null; }
+  maybeAddCreds(t, s, sock, other);
+  other.enqueue(s);
+  return len;
+}
+
+/** sk_peek_offset. */
+function peekOffset(sock: UnixSocket, flags: number): number {
+  return (flags & MSG_PEEK) && sock.peekOff >= 0 ? sock.peekOff : 0;
+}
+function peekFwd(sock: UnixSocket, n: number): void { if (sock.peekOff >= 0) sock.peekOff += n; }
+function peekBwd(sock: UnixSocket, n: number): void { if (sock.peekOff >= 0) sock.peekOff = Math.max(sock.peekOff - n, 0); }
+
+/** unix_stream_read_generic. Bytes, -errno or RET_BLOCK (progress in r). */
+export function streamRecv(t: Task, sock: UnixSocket, it: IoIter, flags: number, msg: RecvMsg, r: SockResume): number {
+  if (sock.state !== TCP_ESTABLISHED) return -EINVAL;
+  if (flags & MSG_OOB) return -EOPNOTSUPP;
+  let copied = r.bytes;
+  if (copied > 0) it.advance(copied);
+  let size = it.count;
+  const total = copied + size;
+  const target = (flags & MSG_WAITALL ? total : Math.min(sock.rcvlowat, total)) || 1;
+  const timeo = flags & MSG_DONTWAIT ? 0 : sock.rcvtimeo;
+  if (r.checkCreds) { msg.pid = r.pid; msg.uid = r.uid; msg.gid = r.gid; }
+  let skip = Math.max(peekOffset(sock, flags), 0);
+  let err = 0;
+  let skb = sock.recvq.head;
+  do {
+    if (skb === null) {
+      if (copied >= target) break;
+      const e = sock.takeError();
+      if (e !== 0) { err = -e; break; }
+      if (sock.shutdown & RCV_SHUTDOWN) break;
+      if (timeo === 0) { err = -EAGAIN; break; }
+      r.bytes = copied;
+      const w = waitOn(t, sock.wq, timeo);
+      if (w === RET_BLOCK) {
+        if (r.checkCreds) { r.pid = msg.pid; r.uid = msg.uid; r.gid = msg.gid; }
+        return w;
+      }
+      err = w;
+      break;
+    }
+    while (skip >= skb.left) {
+      skip -= skb.left;
+      skb = skb.next;
+      if (skb === null) break;
+    }
+    if (skb === null) continue;
+    if (r.checkCreds) {
+      // Never glue messages from different writers.
+      if (!skb.sameCreds(msg.pid, msg.uid, msg.gid)) break;
+    } else if (sock.passcred) {
+      msg.setCreds(skb);
+      r.checkCreds = true;
+    }
+    if (msg.wantName) msg.copyAddr(skb.sender);
+    const chunk = Math.min(skb.left - skip, size);
+    if (chunk > 0 && it.copyTo(skb.data, skb.consumed + skip, chunk) < chunk) {
+      if (copied === 0) copied = -EFAULT;
+      break;
+    }
+    copied += chunk;
+    size -= chunk;
+    if (!(flags & MSG_PEEK)) {
+      skb.consumed += chunk;
+      peekBwd(sock, chunk);
+      if (skb.fds !== null) { msg.dropFds(); msg.fds = skb.fds; skb.fds = null; }
+      if (skb.left > 0) break;
+      sock.recvq.shift();
+      UnixSocket.freeSkb(skb);
+      if (msg.fds !== null) break;
+      skb = sock.recvq.head;
+    } else {
+      if (skb.fds !== null) { msg.dropFds(); msg.fds = dupFds(skb.fds); }
+      peekFwd(sock, chunk);
+      if (skb.fds !== null) break;
+      skip = 0;
+      skb = skb.next;
+      if (skb === null) break;
+    }
+  } while (size > 0);
+  return copied !== 0 ? copied : err;
+}
+
+/** scm_fp_dup: a peek hands out new references to the same files. */
+function dupFds(fds: FileDescription[]): FileDescription[] {
+  for (const f of fds) f.refs++;
+  return fds.slice();
+}
+
+/** __unix_dgram_recvmsg (and unix_seqpacket_recvmsg's check). Bytes, -errno or RET_BLOCK. */
+export function dgramRecv(t: Task, sock: UnixSocket, it: IoIter, flags: number, msg: RecvMsg): number {
+  if (sock.type === SOCK_SEQPACKET && sock.state !== TCP_ESTABLISHED) return -ENOTCONN;
+  if (flags & MSG_OOB) return -EOPNOTSUPP;
+  const timeo = flags & MSG_DONTWAIT ? 0 : sock.rcvtimeo;
+  let skip = peekOffset(sock, flags);
+  // __skb_try_recv_datagram: a pending error first, then the queue (a peek offset skips whole
+  // datagrams it covers).
+  const e = sock.takeError();
+  if (e !== 0) return -e;
+  let skb = sock.recvq.head;
+  while (skb !== null && skip >= skb.len && (skb.len !== 0 || skip !== 0)) { skip -= skb.len; skb = skb.next; }
+  if (skb === null) {
+    if (timeo === 0) return sock.type === SOCK_SEQPACKET && (sock.shutdown & RCV_SHUTDOWN) ? 0 : -EAGAIN;
+    // __skb_wait_for_more_packets.
+    if (sock.shutdown & RCV_SHUTDOWN) return 0;
+    if (sock.connectionBased && sock.state !== TCP_ESTABLISHED && sock.state !== TCP_LISTEN) return -ENOTCONN;
+    const w = waitOn(t, sock.wq, timeo);
+    return w;
+  }
+  if (!(flags & MSG_PEEK)) {
+    sock.recvq.shift();
+  }
+  sock.dequeued();
+  if (msg.wantName) msg.copyAddr(skb.sender);
+  let size = it.count;
+  if (size > skb.len - skip) size = skb.len - skip;
+  else if (size < skb.len - skip) msg.flags |= MSG_TRUNC;
+  if (size > 0 && it.copyTo(skb.data, skip, size) < size) {
+    if (!(flags & MSG_PEEK)) UnixSocket.freeSkb(skb);
+    return -EFAULT;
+  }
+  msg.setCreds(skb);
+  if (!(flags & MSG_PEEK)) {
+    if (skb.fds !== null) { msg.fds = skb.fds; skb.fds = null; }
+    peekBwd(sock, skb.len);
+    UnixSocket.freeSkb(skb);
+  } else {
+    peekFwd(sock, size);
+    if (skb.fds !== null) msg.fds = dupFds(skb.fds);
+  }
+  return flags & MSG_TRUNC ? skb.len - skip : size;
+}
+
+/** The receive a socket's type uses. */
+export function recvOn(t: Task, sock: UnixSocket, it: IoIter, flags: number, msg: RecvMsg, r: SockResume): number {
+  return sock.type === SOCK_STREAM ? streamRecv(t, sock, it, flags, msg, r) : dgramRecv(t, sock, it, flags, msg);
+}
+
+/** The send a socket's type uses (unix_seqpacket_sendmsg's checks included). */
+export function sendOn(t: Task, sock: UnixSocket, it: IoIter, flags: number, m: SendMsg, r: SockResume): number {
+  if (sock.type === SOCK_STREAM) return streamSend(t, sock, it, flags, m, r);
+  if (sock.type === SOCK_SEQPACKET) {
+    const e = sock.takeError();
+    if (e !== 0) return -e;
+    if (sock.state !== TCP_ESTABLISHED) return -ENOTCONN;
+    m.nameLen = 0;
+  }
+  return dgramSend(t, sock, it, flags, m);
+}
+

@@ -1,0 +1,468 @@
+// Sockets: socket, socketpair, bind, listen, connect, accept, accept4,
+// getsockname, getpeername, shutdown, getsockopt, setsockopt (net/socket.c,
+// net/core/sock.c). Only AF_UNIX exists (net/unix.ts); other families give
+// EAFNOSUPPORT, as a kernel built without them. The message calls (sendto,
+// recvmsg, ...) are in socket_msg.ts.
+import {
+  EACCES, EAFNOSUPPORT, EAGAIN, EBADF, ECONNABORTED, ECONNREFUSED, EDOM, EFAULT, EINVAL, ENOTCONN, ENOTSOCK,
+  ENOPROTOOPT, EOPNOTSUPP, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
+} from '../errno';
+import { O_NONBLOCK } from '../abi/fcntl';
+import {
+  AF_MAX, AF_UNIX, AF_UNSPEC, CAP_NET_ADMIN, CAP_NET_RAW, HZ, LINGER_SIZE, OVERFLOW_GID, OVERFLOW_UID, RMEM_MAX, SHUT_RD, SHUT_RDWR,
+  SO_ACCEPTCONN, SO_BROADCAST, SO_BSDCOMPAT, SO_DEBUG, SO_DOMAIN, SO_DONTROUTE, SO_ERROR, SO_KEEPALIVE, SO_LINGER,
+  SO_NO_CHECK, SO_OOBINLINE, SO_PASSCRED, SO_PEEK_OFF, SO_PEERCRED, SO_PEERNAME, SO_PRIORITY, SO_PROTOCOL,
+  SO_RCVBUF, SO_RCVBUFFORCE, SO_RCVLOWAT, SO_RCVTIMEO_NEW, SO_RCVTIMEO_OLD, SO_REUSEADDR, SO_REUSEPORT, SO_RXQ_OVFL,
+  SO_SNDBUF, SO_SNDBUFFORCE, SO_SNDLOWAT, SO_SNDTIMEO_NEW, SO_SNDTIMEO_OLD, SO_TYPE, SOCK_CLOEXEC, SOCK_DGRAM,
+  SOCK_MAX, SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, SOCK_NONBLOCK, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM,
+  SOCK_TYPE_MASK, SOCKADDR_STORAGE_SIZE, SOL_SOCKET, SOMAXCONN, SUN_PATH_OFF, TIMEVAL_SIZE, UCRED_SIZE, WMEM_MAX,
+} from '../abi/socket';
+import type { Task } from '../task';
+import { SocketFile, newUnixSocket } from '../net/socket_file';
+import { bindBsd } from '../net/unix_bind';
+import { findOther } from '../net/unix_path';
+import { waitOn } from '../net/unix_io';
+import { NO_ID } from '../net/skb';
+import { RCV_SHUTDOWN } from '../abi/socket';
+import { TCP_LISTEN, TIMEO_FOREVER, UnixSocket, validateAddr } from '../net/unix';
+import { allocSockIno } from '../net/socket_file';
+import { release } from '../vfs/fd_table';
+import { capable } from './identity';
+import { RET_BLOCK, type Handler } from './types';
+
+const TWO32 = 4294967296;
+
+/** A socket call that may have parked returns r: anything but RET_BLOCK ends its wait record. */
+export function sockDone(t: Task, r: number): number {
+  if (r !== RET_BLOCK && t.waitActive) t.endWait();
+  return r;
+}
+
+/** sockfd_lookup_light: the socket file at fd, or -EBADF / -ENOTSOCK. */
+export function sockFile(t: Task, fd: number): SocketFile | number {
+  const f = t.files.get(fd);
+  if (f === null) return -EBADF;
+  return f instanceof SocketFile ? f : -ENOTSOCK;
+}
+
+/** The kernel's copy of an address argument (sockaddr_storage, one spare byte kept NUL). */
+export const kaddr = new Uint8Array(SOCKADDR_STORAGE_SIZE + 1);
+
+/** move_addr_to_kernel: copies len bytes of address into buf (the byte after them is zeroed).
+ *  0 or -errno. */
+export function readAddr(t: Task, addr: number, len: number, buf: Uint8Array): number {
+  if (len < 0 || len > SOCKADDR_STORAGE_SIZE) return -EINVAL;
+  buf.fill(0);
+  if (len === 0) return 0;
+  return t.mm.copyIn(addr, buf, 0, len) < 0 ? -EFAULT : 0;
+}
+
+/** move_addr_to_user: copies min(*ulen, klen) bytes of the address and stores klen in *ulen. */
+export function putAddr(t: Task, buf: Uint8Array, klen: number, uaddr: number, ulenAddr: number): number {
+  const ulen = t.mm.readU32(ulenAddr);
+  if (ulen === -EFAULT) return -EFAULT;
+  let len = ulen | 0;
+  if (len > klen) len = klen;
+  if (len < 0) return -EINVAL;
+  if (len > 0 && t.mm.copyOut(uaddr, buf, 0, len) < 0) return -EFAULT;
+  return t.mm.writeU32(ulenAddr, klen) < 0 ? -EFAULT : 0;
+}
+
+/** unix_getname: the socket's (or its peer's) address and its length, into buf. */
+function getname(sock: UnixSocket, peer: boolean, buf: Uint8Array): number {
+  let s: UnixSocket | null = sock;
+  if (peer) {
+    s = sock.peer;
+    if (s === null) return -ENOTCONN;
+  }
+  const a = s.addr;
+  buf.fill(0, 0, SUN_PATH_OFF + 1);
+  if (a === null) {
+    buf[0] = AF_UNIX; buf[1] = 0;
+    return SUN_PATH_OFF;
+  }
+  buf.set(a);
+  return a.length;
+}
+
+/** The type flags socket(2), socketpair(2) take; -EINVAL for unknown ones. */
+function typeFlags(type: number): number {
+  const flags = type & ~SOCK_TYPE_MASK;
+  return flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK) ? -EINVAL : flags;
+}
+
+/** __sock_create + unix_create: the checks, in Linux's order, for (family, type, protocol). */
+function createChecks(family: number, type: number, protocol: number): number {
+  if (family < 0 || family >= AF_MAX) return -EAFNOSUPPORT;
+  if (type < 0 || type >= SOCK_MAX) return -EINVAL;
+  // Only unix sockets exist in the sandbox: every other family is one this kernel lacks.
+  if (family !== AF_UNIX) return -EAFNOSUPPORT;
+  if (protocol !== 0 && protocol !== AF_UNIX) return -EPROTONOSUPPORT;
+  if (type === SOCK_RAW) return SOCK_DGRAM; // BSD has AF_UNIX SOCK_RAW; Linux makes it datagram
+  if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) return -ESOCKTNOSUPPORT;
+  return type;
+}
+
+/** implements Linux socket(2) */
+export const sysSocket: Handler = (t) => {
+  const family = t.regs.argInt(0), rawType = t.regs.argInt(1), protocol = t.regs.argInt(2);
+  const flags = typeFlags(rawType);
+  if (flags < 0) return flags;
+  const type = createChecks(family, rawType & SOCK_TYPE_MASK, protocol);
+  if (type < 0) return type;
+  const f = newUnixSocket(t, type, (flags & SOCK_NONBLOCK) !== 0);
+  const fd = t.files.install(f, (flags & SOCK_CLOEXEC) !== 0);
+  if (fd < 0) release(f);
+  return fd;
+};
+
+const pairBuf = new Uint8Array(8);
+const pairDv = new DataView(pairBuf.buffer);
+
+/** implements Linux socketpair(2) */
+export const sysSocketpair: Handler = (t) => {
+  const family = t.regs.argInt(0), rawType = t.regs.argInt(1), protocol = t.regs.argInt(2);
+  const usv = t.regs.arg(3);
+  const flags = typeFlags(rawType);
+  if (flags < 0) return flags;
+  // The descriptors are reserved and stored first (EMFILE, EFAULT), then the sockets made.
+  const fd1 = t.files.firstFree();
+  if (fd1 < 0) return fd1;
+  const fd2 = t.files.firstFree(fd1 + 1);
+  if (fd2 < 0) return fd2;
+  pairDv.setInt32(0, fd1, true);
+  pairDv.setInt32(4, fd2, true);
+  if (t.mm.copyOut(usv, pairBuf, 0, 8) < 0) return -EFAULT;
+  const type = createChecks(family, rawType & SOCK_TYPE_MASK, protocol);
+  if (type < 0) return type;
+  const nb = (flags & SOCK_NONBLOCK) !== 0, cloexec = (flags & SOCK_CLOEXEC) !== 0;
+  const a = newUnixSocket(t, type, nb), b = newUnixSocket(t, type, nb);
+  UnixSocket.pair(t, a.sock, b.sock);
+  t.files.install(a, cloexec);
+  t.files.install(b, cloexec);
+  return 0;
+};
+
+/** unix_bind. */
+function unixBind(t: Task, sock: UnixSocket, addr: Uint8Array, len: number): number {
+  if (len === SUN_PATH_OFF && (addr[0]! | (addr[1]! << 8)) === AF_UNIX) return sock.autobind();
+  const e = validateAddr(addr, len);
+  if (e < 0) return e;
+  if (addr[SUN_PATH_OFF] !== 0) return bindBsd(t, sock, addr, len);
+  return sock.bindAbstract(addr, len);
+}
+
+/** implements Linux bind(2) */
+export const sysBind: Handler = (t) => {
+  const f = sockFile(t, t.regs.argInt(0));
+  if (typeof f === 'number') return f;
+  const len = t.regs.argInt(2);
+  const e = readAddr(t, t.regs.arg(1), len, kaddr);
+  if (e < 0) return e;
+  return unixBind(t, f.sock, kaddr, len);
+};
+
+/** implements Linux listen(2) */
+export const sysListen: Handler = (t) => {
+  const f = sockFile(t, t.regs.argInt(0));
+  if (typeof f === 'number') return f;
+  let backlog = t.regs.argInt(1);
+  if ((backlog >>> 0) > SOMAXCONN) backlog = SOMAXCONN;
+  return f.sock.listen(t, backlog);
+};
+
+/** unix_dgram_connect. */
+function dgramConnect(t: Task, sock: UnixSocket, addr: Uint8Array, len: number): number {
+  if (len < 2) return -EINVAL;
+  if ((addr[0]! | (addr[1]! << 8)) === AF_UNSPEC) return sock.dgramConnect(null);
+  const e = validateAddr(addr, len);
+  if (e < 0) return e;
+  if (sock.passcred && sock.addr === null) {
+    const b = sock.autobind();
+    if (b < 0) return b;
+  }
+  const other = findOther(t, addr, len, sock.type);
+  if (typeof other === 'number') return other;
+  return sock.dgramConnect(other);
+}
+
+/** unix_stream_connect (stream and seqpacket). May park on the listener's backlog. */
+function streamConnect(t: Task, f: SocketFile, addr: Uint8Array, len: number): number {
+  const sock = f.sock;
+  const e = validateAddr(addr, len);
+  if (e < 0) return e;
+  if (sock.passcred && sock.addr === null) {
+    const b = sock.autobind();
+    if (b < 0) return b;
+  }
+  const timeo = f.flags & O_NONBLOCK ? 0 : sock.sndtimeo;
+  const other = findOther(t, addr, len, sock.type);
+  if (typeof other === 'number') return other;
+  if (other.state !== TCP_LISTEN || (other.shutdown & RCV_SHUTDOWN)) return -ECONNREFUSED;
+  if (other.recvqFull()) {
+    // A full backlog: wait for accept(2) to make room (woken on the listener's peer_wait).
+    if (timeo === 0) return -EAGAIN;
+    return waitOn(t, other.peerWait, timeo);
+  }
+  return sock.connectTo(t, other, allocSockIno());
+}
+
+/** implements Linux connect(2) */
+export const sysConnect: Handler = (t) => {
+  const f = sockFile(t, t.regs.argInt(0));
+  if (typeof f === 'number') return sockDone(t, f);
+  const len = t.regs.argInt(2);
+  const e = readAddr(t, t.regs.arg(1), len, kaddr);
+  if (e < 0) return sockDone(t, e);
+  const sock = f.sock;
+  if (sock.type === SOCK_DGRAM) return sockDone(t, dgramConnect(t, sock, kaddr, len));
+  return sockDone(t, streamConnect(t, f, kaddr, len));
+};
+
+const nameBuf = new Uint8Array(SOCKADDR_STORAGE_SIZE);
+
+/** accept4's worker: unix_accept, then the peer's address, then the new descriptor. */
+function doAccept(t: Task, fd: number, uaddr: number, ulenAddr: number, flags: number): number {
+  const file = t.files.get(fd);
+  if (file === null) return -EBADF;
+  if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
+  const newfd = t.files.firstFree();
+  if (newfd < 0) return newfd;
+  if (!(file instanceof SocketFile)) return -ENOTSOCK;
+  const f = file;
+  const sock = f.sock;
+  if (sock.type !== SOCK_STREAM && sock.type !== SOCK_SEQPACKET) return -EOPNOTSUPP;
+  if (sock.state !== TCP_LISTEN) return -EINVAL;
+  // skb_recv_datagram on the listener: a pending error, then a request, else wait.
+  const err = sock.takeError();
+  if (err !== 0) return -err;
+  const req = sock.recvq.head;
+  if (req === null) {
+    const timeo = f.flags & O_NONBLOCK ? 0 : sock.rcvtimeo;
+    if (timeo === 0) return -EAGAIN;
+    // A listener shut down for reading accepts nothing more (skb_recv_datagram's 0: EINVAL).
+    if (sock.shutdown & RCV_SHUTDOWN) return -EINVAL;
+    return waitOn(t, sock.wq, timeo);
+  }
+  sock.recvq.shift();
+  sock.peerWait.wakeAll();
+  const server = req.embryo!;
+  server.hasFile = true;
+  server.passcred = sock.passcred;
+  const nf = new SocketFile(server, (flags & SOCK_NONBLOCK) !== 0, t.creds.fsuid, t.creds.fsgid);
+  if (uaddr !== 0) {
+    const klen = getname(server, true, nameBuf);
+    const e = klen < 0 ? klen : putAddr(t, nameBuf, klen, uaddr, ulenAddr);
+    if (e < 0) { release(nf); return klen < 0 ? -ECONNABORTED : e; }
+  }
+  return t.files.install(nf, (flags & SOCK_CLOEXEC) !== 0);
+}
+
+/** implements Linux accept4(2) */
+export const sysAccept4: Handler = (t) =>
+  sockDone(t, doAccept(t, t.regs.argInt(0), t.regs.arg(1), t.regs.arg(2), t.regs.argInt(3)));
+
+/** implements Linux accept(2) */
+export const sysAccept: Handler = (t) => sockDone(t, doAccept(t, t.regs.argInt(0), t.regs.arg(1), t.regs.arg(2), 0));
+
+function doGetname(t: Task, peer: boolean): number {
+  const f = sockFile(t, t.regs.argInt(0));
+  if (typeof f === 'number') return f;
+  const klen = getname(f.sock, peer, nameBuf);
+  if (klen < 0) return klen;
+  return putAddr(t, nameBuf, klen, t.regs.arg(1), t.regs.arg(2));
+}
+
+/** implements Linux getsockname(2) */
+export const sysGetsockname: Handler = (t) => doGetname(t, false);
+
+/** implements Linux getpeername(2) */
+export const sysGetpeername: Handler = (t) => doGetname(t, true);
+
+/** implements Linux shutdown(2) */
+export const sysShutdown: Handler = (t) => {
+  const f = sockFile(t, t.regs.argInt(0));
+  if (typeof f === 'number') return f;
+  const how = t.regs.argInt(1);
+  if (how < SHUT_RD || how > SHUT_RDWR) return -EINVAL;
+  f.sock.doShutdown(how);
+  return 0;
+};
+
+// ---- socket options
+
+const optBuf = new Uint8Array(SOCKADDR_STORAGE_SIZE);
+const optDv = new DataView(optBuf.buffer);
+
+/** Options kept as plain values (set and read back; nothing else uses them in a unix socket). */
+const PLAIN_OPTS = new Set([SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_OOBINLINE, SO_DONTROUTE, SO_BROADCAST,
+  SO_NO_CHECK, SO_RXQ_OVFL]);
+
+/** sock_get_timeout: jiffies as a struct timeval (0, 0 when there is none). */
+function putTimeval(j: number): void {
+  if (j === TIMEO_FOREVER) { optDv.setBigInt64(0, 0n, true); optDv.setBigInt64(8, 0n, true); return; }
+  setI64(0, Math.floor(j / HZ));
+  setI64(8, Math.floor(((j % HZ) * 1000000) / HZ));
+}
+function setI64(off: number, v: number): void {
+  optDv.setUint32(off, v >>> 0, true);
+  optDv.setUint32(off + 4, Math.floor(v / TWO32) >>> 0, true);
+}
+
+/** sk_getsockopt for SOL_SOCKET: fills optBuf; the value's length, or -errno. */
+function getOpt(sock: UnixSocket, name: number, len: number): number {
+  optBuf.fill(0, 0, 16);
+  let v = 0;
+  switch (name) {
+    case SO_TYPE: v = sock.type; break;
+    case SO_PROTOCOL: v = 0; break;
+    case SO_DOMAIN: v = AF_UNIX; break;
+    case SO_ERROR: v = sock.takeError(); break;
+    case SO_SNDBUF: v = sock.sndbuf; break;
+    case SO_RCVBUF: v = sock.rcvbuf; break;
+    case SO_PASSCRED: v = sock.passcred ? 1 : 0; break;
+    case SO_ACCEPTCONN: v = sock.state === TCP_LISTEN ? 1 : 0; break;
+    case SO_RCVLOWAT: v = sock.rcvlowat; break;
+    case SO_SNDLOWAT: v = 1; break;
+    case SO_PEEK_OFF: v = sock.peekOff; break;
+    case SO_PRIORITY: v = sock.opts.get(SO_PRIORITY) ?? 0; break;
+    case SO_DEBUG: v = sock.opts.get(SO_DEBUG) ?? 0; break;
+    case SO_BSDCOMPAT: v = 0; break;
+    case SO_LINGER:
+      optDv.setInt32(0, sock.lingerOn ? 1 : 0, true);
+      optDv.setInt32(4, sock.lingerSecs, true);
+      return LINGER_SIZE;
+    case SO_RCVTIMEO_OLD: case SO_RCVTIMEO_NEW: putTimeval(sock.rcvtimeo); return TIMEVAL_SIZE;
+    case SO_SNDTIMEO_OLD: case SO_SNDTIMEO_NEW: putTimeval(sock.sndtimeo); return TIMEVAL_SIZE;
+    case SO_PEERCRED:
+      // cred_to_ucred: no peer shows pid 0 and the overflow ids.
+      optDv.setInt32(0, sock.peerPid, true);
+      optDv.setUint32(4, sock.peerUid === NO_ID ? OVERFLOW_UID : sock.peerUid, true);
+      optDv.setUint32(8, sock.peerGid === NO_ID ? OVERFLOW_GID : sock.peerGid, true);
+      return UCRED_SIZE;
+    case SO_PEERNAME: {
+      const klen = getname(sock, true, optBuf);
+      if (klen < 0) return -ENOTCONN;
+      if (klen < len) return -EINVAL;
+      return klen;
+    }
+    default:
+      if (PLAIN_OPTS.has(name)) { v = sock.opts.get(name) ?? 0; break; }
+      return -ENOPROTOOPT;
+  }
+  optDv.setInt32(0, v, true);
+  return 4;
+}
+
+/** implements Linux getsockopt(2) */
+export const sysGetsockopt: Handler = (t) => {
+  const f = sockFile(t, t.regs.argInt(0));
+  if (typeof f === 'number') return f;
+  const level = t.regs.argInt(1), name = t.regs.argInt(2), optval = t.regs.arg(3), optlen = t.regs.arg(4);
+  // Unix sockets have no options of their own beyond SOL_SOCKET.
+  if (level !== SOL_SOCKET) return -EOPNOTSUPP;
+  const ulen = t.mm.readU32(optlen);
+  if (ulen === -EFAULT) return -EFAULT;
+  let len = ulen | 0;
+  if (len < 0) return -EINVAL;
+  const lv = getOpt(f.sock, name, len);
+  if (lv < 0) return lv;
+  // SO_PEERCRED and SO_PEERNAME copy what was asked for (at most the value); the rest min(len, lv).
+  if (len > lv) len = lv;
+  if (len > 0 && t.mm.copyOut(optval, optBuf, 0, len) < 0) return -EFAULT;
+  return t.mm.writeU32(optlen, len) < 0 ? -EFAULT : 0;
+};
+
+/** sock_set_timeout: a struct timeval into jiffies (EDOM for bad microseconds; negative: 0). */
+function setTimeout(t: Task, optval: number, optlen: number): number {
+  if (optlen < TIMEVAL_SIZE) return -EINVAL;
+  if (t.mm.copyIn(optval, optBuf, 0, TIMEVAL_SIZE) < 0) return -EFAULT;
+  const sec = Number(optDv.getBigInt64(0, true)), usec = Number(optDv.getBigInt64(8, true));
+  if (usec < 0 || usec >= 1000000) return -EDOM;
+  if (sec < 0) return 0;
+  if ((sec === 0 && usec === 0) || sec >= Math.floor(TIMEO_FOREVER / HZ) - 1) return TIMEO_FOREVER;
+  return sec * HZ + Math.ceil(usec / (1000000 / HZ));
+}
+
+function netAdmin(t: Task): boolean { return capable(t.creds, CAP_NET_ADMIN); }
+
+/** implements Linux setsockopt(2) */
+export const sysSetsockopt: Handler = (t) => {
+  const f = sockFile(t, t.regs.argInt(0));
+  if (typeof f === 'number') return f;
+  const level = t.regs.argInt(1), name = t.regs.argInt(2), optval = t.regs.arg(3), optlen = t.regs.argInt(4);
+  if (optlen < 0) return -EINVAL;
+  if (level !== SOL_SOCKET) return -EOPNOTSUPP;
+  if (optlen < 4) return -EINVAL;
+  if (t.mm.copyIn(optval, optBuf, 0, 4) < 0) return -EFAULT;
+  const val = optDv.getInt32(0, true);
+  const sock = f.sock;
+  switch (name) {
+    case SO_TYPE: case SO_PROTOCOL: case SO_DOMAIN: case SO_ERROR: case SO_PEERCRED: case SO_ACCEPTCONN:
+    case SO_PEERNAME: case SO_SNDLOWAT:
+      return -ENOPROTOOPT;
+    case SO_SNDBUFFORCE: case SO_SNDBUF: {
+      let v: number;
+      if (name === SO_SNDBUFFORCE) {
+        if (!netAdmin(t)) return -EPERM;
+        v = Math.max(val, 0);
+      } else v = Math.min(val >>> 0, WMEM_MAX);
+      sock.sndbuf = Math.max(v * 2, SOCK_MIN_SNDBUF);
+      sock.writeSpace();
+      return 0;
+    }
+    case SO_RCVBUFFORCE: case SO_RCVBUF: {
+      let v: number;
+      if (name === SO_RCVBUFFORCE) {
+        if (!netAdmin(t)) return -EPERM;
+        v = Math.max(val, 0);
+      } else v = Math.min(val >>> 0, RMEM_MAX);
+      sock.rcvbuf = Math.max(v * 2, SOCK_MIN_RCVBUF);
+      return 0;
+    }
+    case SO_PASSCRED: sock.passcred = val !== 0; return 0;
+    case SO_RCVLOWAT: sock.rcvlowat = val < 0 ? 0x7fffffff : val || 1; return 0;
+    case SO_PEEK_OFF: sock.peekOff = val; return 0;
+    case SO_PRIORITY:
+      if ((val < 0 || val > 6) && !capable(t.creds, CAP_NET_RAW) && !netAdmin(t)) return -EPERM;
+      sock.opts.set(SO_PRIORITY, val);
+      return 0;
+    case SO_DEBUG:
+      if (val && !netAdmin(t)) return -EACCES;
+      sock.opts.set(SO_DEBUG, val ? 1 : 0);
+      return 0;
+    case SO_BSDCOMPAT: return 0;
+    case SO_LINGER: {
+      if (optlen < LINGER_SIZE) return -EINVAL;
+      if (t.mm.copyIn(optval, optBuf, 0, LINGER_SIZE) < 0) return -EFAULT;
+      // Turning lingering off keeps the time (Linux clears only the flag).
+      sock.lingerOn = optDv.getInt32(0, true) !== 0;
+      if (sock.lingerOn) sock.lingerSecs = optDv.getInt32(4, true);
+      return 0;
+    }
+    case SO_RCVTIMEO_OLD: case SO_RCVTIMEO_NEW: case SO_SNDTIMEO_OLD: case SO_SNDTIMEO_NEW: {
+      const j = setTimeout(t, optval, optlen);
+      if (j < 0) return j;
+      if (name === SO_RCVTIMEO_OLD || name === SO_RCVTIMEO_NEW) sock.rcvtimeo = j; else sock.sndtimeo = j;
+      return 0;
+    }
+    default:
+      if (PLAIN_OPTS.has(name)) { sock.opts.set(name, val ? 1 : 0); return 0; }
+      return -ENOPROTOOPT;
+  }
+};
+
+export const socketSyscalls: Record<string, Handler> = {
+  socket: sysSocket,
+  socketpair: sysSocketpair,
+  bind: sysBind,
+  listen: sysListen,
+  connect: sysConnect,
+  accept: sysAccept,
+  accept4: sysAccept4,
+  getsockname: sysGetsockname,
+  getpeername: sysGetpeername,
+  shutdown: sysShutdown,
+  getsockopt: sysGetsockopt,
+  setsockopt: sysSetsockopt,
+};
