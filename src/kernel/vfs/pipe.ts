@@ -314,12 +314,13 @@ export class PipeFile extends FileDescription {
   private readonly canRead: boolean;
   private readonly canWrite: boolean;
 
-  constructor(readonly pipe: Pipe, flags: number, attachDentry = true) {
+  /** counted: the FIFO open already counted this end in the pipe (fifo.ts). */
+  constructor(readonly pipe: Pipe, flags: number, attachDentry = true, counted = false) {
     super(flags);
     const acc = flags & O_ACCMODE;
     this.canRead = acc === O_RDONLY || acc === O_RDWR;
     this.canWrite = acc === O_WRONLY || acc === O_RDWR;
-    pipe.open(this.canRead, this.canWrite);
+    if (!counted) pipe.open(this.canRead, this.canWrite);
     if (this.canRead && this.canWrite && pipe.bothq === null) pipe.bothq = new ReadyQueue();
     // Opened through a path (/proc/self/fd/N), the VFS attaches the dentry it walked.
     if (attachDentry) this.dentry = new Dentry(null, this.path(), null, pipe.inode).get();

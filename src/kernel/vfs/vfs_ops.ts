@@ -75,6 +75,7 @@ export function vfsCreate(ctx: VfsCtx, p: ParentResult, mode: number, rdev: numb
   if (typeof x === 'number') return x;
   if (x !== null) { x.put(); return -EEXIST; }
   if (p.trailingSlash && !isDir) return -ENOENT;
+  if (p.dir.inode.sb.fsType === 'proc') return -ENOENT;
   if (refuse !== 0) {
     // The checks of a creation whose last step fails (mknod of a device node: EPERM).
     const e = mayCreate(ctx, p.dir);
@@ -85,6 +86,8 @@ export function vfsCreate(ctx: VfsCtx, p: ParentResult, mode: number, rdev: numb
 
 /** The creation itself, once the name is known to be free. */
 export function createIn(ctx: VfsCtx, dir: Dentry, name: string, mode: number, rdev: number, target: string | null): Dentry | number {
+  // procfs's lookup of a missing name is an error of its own (ENOENT), not a free name.
+  if (dir.inode.sb.fsType === 'proc') return -ENOENT;
   const e = mayCreate(ctx, dir);
   if (e < 0) return e;
   const di = dir.inode;
