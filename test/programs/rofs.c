@@ -1,6 +1,6 @@
-/* Writes below the root: they succeed natively, and must fail with EROFS
- * while the sandbox's root is read-only (skip-listed until the overlay
- * makes them succeed there too). Cleans up after itself. */
+/* Writes below the root: they succeed natively and in the sandbox (whose
+ * root is an in-memory overlay over the same directory). Cleans up after
+ * itself. */
 #include "common.h"
 #include <fcntl.h>
 #include <sys/stat.h>
