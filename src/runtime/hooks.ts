@@ -14,7 +14,8 @@ export function runHooks(kind: string, hooks: OciHook[] | undefined, state: OciS
       argv0: argv[0], input: JSON.stringify(state), env: envObject(h.env ?? []),
       stdio: ['pipe', 'pipe', 'pipe'], timeout: h.timeout ? h.timeout * 1000 : undefined, killSignal: 'SIGKILL',
     });
-    if (r.error) throw new Error(`error running ${kind} hook ${h.path}: ${r.error.message}`);
+    // A hook that does not read its stdin is fine (EPIPE on the state JSON, as Go's exec ignores it).
+    if (r.error && !((r.error as NodeJS.ErrnoException).code === 'EPIPE' && (r.status !== null || r.signal !== null))) throw new Error(`error running ${kind} hook ${h.path}: ${r.error.message}`);
     if (r.signal) throw new Error(`error running ${kind} hook ${h.path}: ${h.timeout && r.signal === 'SIGKILL' ? `timeout after ${h.timeout}s` : `killed by ${r.signal}`}`);
     if (r.status !== 0) {
       const out = `${r.stdout?.toString() ?? ''}${r.stderr?.toString() ?? ''}`.trim();

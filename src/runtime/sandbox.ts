@@ -5,7 +5,7 @@
 // never writes there itself; its messages go to the runtime log.
 import * as fs from 'fs';
 import * as os from 'os';
-import { MemoryFile } from '../kernel/mm/memory_file';
+import { HUGE_SIZE, MemoryFile } from '../kernel/mm/memory_file';
 import { Kernel, type SandboxExit } from '../kernel/kernel';
 import { Vfs, type MountSpec } from '../kernel/vfs/vfs';
 import { Limits } from '../kernel/limits';
@@ -35,12 +35,16 @@ export interface SandboxOptions {
   cpu: CpuFacts;
 }
 
-/** Lowers or raises the memory cap within the memory file (the page-table reserve stays). */
+/** Sets the memory cap within the memory file: data frames stop at the cap less the page-table
+ *  reserve MemoryFile keeps for a file of that size (tables may still use the rest). A cap below
+ *  what is in use now is refused (as a cgroup v1 memory limit below usage gives EBUSY). */
 export function setMemoryCap(mem: MemoryFile, bytes: number): void {
-  const reserve = mem.size - mem.dataLimit;
   if (bytes > mem.size) throw new Error(`memory limit ${bytes} is above this sandbox's maximum of ${mem.size} bytes`);
+  const reserve = Math.max(4 * HUGE_SIZE, Math.ceil(bytes / 32 / HUGE_SIZE) * HUGE_SIZE);
+  const limit = Math.max(bytes - reserve, 0);
+  if (limit < mem.used) throw new Error(`memory limit ${bytes} is below the ${mem.used} bytes in use`);
   // dataLimit is where data frames stop; the sandbox owns its memory file and moves it.
-  (mem as { dataLimit: number }).dataLimit = Math.max(bytes - reserve, 0);
+  (mem as { dataLimit: number }).dataLimit = limit;
 }
 
 /** The container's file systems: the root (read-only with root.readonly, else the host directory

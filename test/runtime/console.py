@@ -31,3 +31,4 @@ with open(out, 'wb') as f:
             break
         f.write(b)
         f.flush()
+open(out + '.done', 'w').close()
