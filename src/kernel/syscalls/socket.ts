@@ -9,7 +9,7 @@ import {
 } from '../errno';
 import { O_NONBLOCK } from '../abi/fcntl';
 import {
-  AF_MAX, AF_UNIX, AF_UNSPEC, CAP_NET_ADMIN, CAP_NET_RAW, HZ, LINGER_SIZE, OVERFLOW_GID, OVERFLOW_UID, RMEM_MAX, SHUT_RD, SHUT_RDWR,
+  AF_MAX, AF_UNIX, AF_UNSPEC, CAP_NET_ADMIN, CAP_NET_RAW, HZ, LINGER_SIZE, RMEM_MAX, SHUT_RD, SHUT_RDWR,
   SO_ACCEPTCONN, SO_BROADCAST, SO_BSDCOMPAT, SO_DEBUG, SO_DOMAIN, SO_DONTROUTE, SO_ERROR, SO_KEEPALIVE, SO_LINGER,
   SO_NO_CHECK, SO_OOBINLINE, SO_PASSCRED, SO_PEEK_OFF, SO_PEERCRED, SO_PEERNAME, SO_PRIORITY, SO_PROTOCOL,
   SO_RCVBUF, SO_RCVBUFFORCE, SO_RCVLOWAT, SO_RCVTIMEO_NEW, SO_RCVTIMEO_OLD, SO_REUSEADDR, SO_REUSEPORT, SO_RXQ_OVFL,
@@ -22,7 +22,6 @@ import { SocketFile, newUnixSocket } from '../net/socket_file';
 import { bindBsd } from '../net/unix_bind';
 import { findOther } from '../net/unix_path';
 import { waitOn } from '../net/unix_io';
-import { NO_ID } from '../net/skb';
 import { RCV_SHUTDOWN } from '../abi/socket';
 import { TCP_LISTEN, TIMEO_FOREVER, UnixSocket, validateAddr } from '../net/unix';
 import { allocSockIno } from '../net/socket_file';
@@ -335,10 +334,10 @@ function getOpt(sock: UnixSocket, name: number, len: number): number {
     case SO_RCVTIMEO_OLD: case SO_RCVTIMEO_NEW: putTimeval(sock.rcvtimeo); return TIMEVAL_SIZE;
     case SO_SNDTIMEO_OLD: case SO_SNDTIMEO_NEW: putTimeval(sock.sndtimeo); return TIMEVAL_SIZE;
     case SO_PEERCRED:
-      // cred_to_ucred: no peer shows pid 0 and the overflow ids.
+      // cred_to_ucred: without a peer, pid 0 and ids -1.
       optDv.setInt32(0, sock.peerPid, true);
-      optDv.setUint32(4, sock.peerUid === NO_ID ? OVERFLOW_UID : sock.peerUid, true);
-      optDv.setUint32(8, sock.peerGid === NO_ID ? OVERFLOW_GID : sock.peerGid, true);
+      optDv.setInt32(4, sock.peerUid, true);
+      optDv.setInt32(8, sock.peerGid, true);
       return UCRED_SIZE;
     case SO_PEERNAME: {
       const klen = getname(sock, true, optBuf);
