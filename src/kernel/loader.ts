@@ -1,7 +1,7 @@
 // The ELF loader: maps a program (and its interpreter) into a fresh address
 // space and builds the initial stack: argc, argv, envp, auxv (System V ABI).
 import { E2BIG, EACCES, EFAULT, ENOEXEC, ENOMEM } from './errno';
-import { parseElfHeader, parseProgramHeaders, ET_DYN, PF_R, PF_W, PF_X, PHDR_SIZE, PT_INTERP, PT_LOAD, PT_PHDR, type ProgramHeader } from './elf';
+import { parseElfHeader, parseProgramHeaders, ET_DYN, PF_R, PF_W, PF_X, PHDR_SIZE, PT_GNU_STACK, PT_INTERP, PT_LOAD, PT_PHDR, type ProgramHeader } from './elf';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../platform/platform';
 import { MAP_PRIVATE, MAP_ANONYMOUS, MAP_GROWSDOWN } from './mm/vma';
 import { TASK_SIZE, type MM } from './mm/mm';
@@ -192,7 +192,10 @@ export function loadProgram(t: Task, mm: MM, exe: ExecFile, o: LoadOptions): Loa
   mm.exePath = exe.path;
   setCodeBounds(mm, main.phdrs, main.bias);
   const stackLow = stackTop - STACK_SIZE;
-  const s = mm.map(stackLow, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, true, null, 0, '[stack]');
+  // PT_GNU_STACK with PF_X asks for an executable stack; without it x86_64 Linux gives none.
+  const execStack = main.phdrs.some((p) => p.type === PT_GNU_STACK && (p.flags & PF_X) !== 0);
+  const stackProt = PROT_READ | PROT_WRITE | (execStack ? PROT_EXEC : 0);
+  const s = mm.map(stackLow, STACK_SIZE, stackProt, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, true, null, 0, '[stack]');
   if (s < 0) return s;
 
   // Strings at the top: execfn, then envp and argv strings; then AT_RANDOM and the platform.
