@@ -37,10 +37,10 @@ export function sockDone(t: Task, r: number): number {
   return r;
 }
 
-/** sockfd_lookup_light: the socket file at fd, or -EBADF / -ENOTSOCK. */
+/** sockfd_lookup_light: the socket file at fd, or -EBADF (O_PATH descriptors too) / -ENOTSOCK. */
 export function sockFile(t: Task, fd: number): SocketFile | number {
   const f = t.files.get(fd);
-  if (f === null) return -EBADF;
+  if (f === null || f.isPath) return -EBADF;
   return f instanceof SocketFile ? f : -ENOTSOCK;
 }
 
@@ -223,7 +223,7 @@ const nameBuf = new Uint8Array(SOCKADDR_STORAGE_SIZE);
 /** accept4's worker: unix_accept, then the peer's address, then the new descriptor. */
 function doAccept(t: Task, fd: number, uaddr: number, ulenAddr: number, flags: number): number {
   const file = t.files.get(fd);
-  if (file === null) return -EBADF;
+  if (file === null || file.isPath) return -EBADF;
   if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
   const newfd = t.files.firstFree();
   if (newfd < 0) return newfd;
