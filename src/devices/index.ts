@@ -3,5 +3,7 @@ import './null';
 import './zero';
 import './full';
 import './random';
+import './tty';
+import './console';
 
 export { registeredDevices, registerDevice, type DeviceSpec } from './registry';

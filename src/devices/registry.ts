@@ -1,6 +1,8 @@
 // The device registry: each device file under src/devices/ registers itself
 // here when loaded (index.ts loads them all); devfs makes a node for each.
+import type { Dentry } from '../kernel/vfs/dentry';
 import type { FileDescription } from '../kernel/vfs/file';
+import type { VfsCtx } from '../kernel/vfs/inode';
 
 export interface DeviceSpec {
   /** The node's name under /dev. */
@@ -9,8 +11,9 @@ export interface DeviceSpec {
   readonly minor: number;
   /** Permission bits of the node (st_mode & 0777). */
   readonly perm: number;
-  /** A new file description for an open with these flags (access mode and status flags). */
-  open(flags: number): FileDescription | number;
+  /** A new file description for an open with these flags (access mode and status flags), by
+   *  the walker ctx (its task), through the node's dentry (ptmx finds its pts directory). */
+  open(flags: number, ctx: VfsCtx, dentry: Dentry): FileDescription | number;
 }
 
 const devices: DeviceSpec[] = [];

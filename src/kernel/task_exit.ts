@@ -4,6 +4,7 @@ import { CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SIG_IGN } from './abi
 import { makeInfo, sendToGroup } from './task_signals';
 import { futexKey } from './syscalls/futex';
 import { SIGCHLD } from './signals';
+import { processExited } from './tty/ctty';
 import { TASK_EXITED, type Task } from './task';
 import { GROUP_DEAD, GROUP_ZOMBIE, type ThreadGroup } from './thread_group';
 
@@ -40,9 +41,13 @@ export function exitTask(t: Task, status: number): void {
   t.files.release();
   t.fs.release();
   const g = t.group;
+  g.lastTask = t;
   g.tasks.delete(t);
   if (k.strace && (status & 0x7f) === 0) k.strace.exited(t, (status >> 8) & 0xff);
-  if (g.tasks.size === 0) groupDead(g, g.groupExiting ? g.groupExitStatus : status);
+  if (g.tasks.size === 0) {
+    processExited(g); // a session leader takes its controlling terminal with it
+    groupDead(g, g.groupExiting ? g.groupExitStatus : status);
+  }
 }
 
 /** Walks the robust futex list: marks held locks OWNER_DIED and wakes a waiter. */

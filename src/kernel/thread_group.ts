@@ -4,6 +4,7 @@
 import { Limits } from './limits';
 import { SigQueue } from './sigqueue';
 import { WaitQueue } from './wait';
+import { monotonicNs } from './timers';
 import type { Task } from './task';
 import type { Timer } from './timers';
 
@@ -42,6 +43,10 @@ export class ThreadGroup {
   realTimerIntervalNs = 0;
   realTimerDeadline = 0;
   /** PR_SET_PDEATHSIG is per task in Linux; kept on the group's tasks instead. */
+  /** When the process was created (monotonic ns: /proc/<pid>/stat's starttime). */
+  readonly startNs = monotonicNs();
+  /** The last thread to exit: what /proc shows of a zombie (comm, credentials). */
+  lastTask: Task | null = null;
 
   constructor(public tgid: number, public limits: Limits) {
     this.pgid = tgid;

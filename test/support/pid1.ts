@@ -8,7 +8,8 @@
 // <setup> is a small host shell script, run inside the new mount namespace
 // (so nothing leaks to the host), that makes the root look like the
 // sandbox's: a tmpfs on /dev holding the devices tsvisor's devfs has
-// (null, zero, full, random, urandom, bind-mounted from the host) and its
+// (null, zero, full, random, urandom, tty, console, bind-mounted from the
+// host; a devpts instance at /dev/pts, /dev/ptmx -> pts/ptmx) and its
 // fd/stdin/stdout/stderr links. It also sets RLIMIT_CORE to 0, so that a
 // child killed by SIGSEGV or SIGABRT never reports a core dump natively
 // (WCOREDUMP) and never writes a core file into the root. Then
@@ -21,7 +22,7 @@
 import * as fs from 'fs';
 
 /** The devices and links tsvisor's /dev has (src/kernel/vfs devfs). */
-const DEVICES = ['null', 'zero', 'full', 'random', 'urandom'];
+const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty', 'console'];
 const LINKS: [string, string][] = [
   ['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2'],
 ];
@@ -43,6 +44,10 @@ const SETUP = [
   '$mount -t tmpfs -o mode=755,size=64k tsvisor-test-dev "$root/dev"',
   `for d in ${DEVICES.join(' ')}; do : > "$root/dev/$d"; $mount --bind "/dev/$d" "$root/dev/$d"; done`,
   ...LINKS.map(([name, target]) => `ln -s ${target} "$root/dev/${name}"`),
+  // A devpts instance of its own with /dev/ptmx linking to its ptmx, as containers have it.
+  'mkdir "$root/dev/pts"',
+  '$mount -t devpts -o newinstance,gid=5,mode=620,ptmxmode=666 devpts "$root/dev/pts"',
+  'ln -s pts/ptmx "$root/dev/ptmx"',
   'ulimit -c 0',
   'exec "$@"',
 ].join('\n');

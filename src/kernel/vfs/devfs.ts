@@ -1,5 +1,6 @@
 // devfs: tsvisor's own /dev (the root directory's /dev is never used). One node
-// per registered device (src/devices/), and the usual links into /proc/self/fd.
+// per registered device (src/devices/), /dev/pts (devpts), and the usual links
+// into /proc/self/fd.
 import '../../devices';
 import { registeredDevices, type DeviceSpec } from '../../devices/registry';
 import { S_IFCHR, makedev } from '../abi/stat';
@@ -8,6 +9,7 @@ import type { Dentry } from './dentry';
 import type { FileDescription } from './file';
 import { allocAnonDev, allocMntId, Inode, Superblock, type VfsCtx } from './inode';
 import { StaticDirInode, SynthLinkInode, synthStat } from './synthetic';
+import { DevptsRoot } from '../tty/devpts';
 
 /** A device node: opening it asks the device for a file description. */
 export class DeviceInode extends Inode {
@@ -16,7 +18,9 @@ export class DeviceInode extends Inode {
     super(sb, ino, S_IFCHR | spec.perm);
     this.rdev = makedev(spec.major, spec.minor);
   }
-  override open(_ctx: VfsCtx, _dentry: Dentry, flags: number): FileDescription | number { return this.spec.open(flags); }
+  override open(ctx: VfsCtx, dentry: Dentry, flags: number): FileDescription | number {
+    return this.spec.open(flags, ctx, dentry);
+  }
   override stat(dv: DataView, off: number): number { return synthStat(this, dv, off, 0, this.rdev); }
 }
 
@@ -26,6 +30,10 @@ export function makeDevfs(): StaticDirInode {
   const root = new StaticDirInode(sb, 1, 0o755);
   let ino = 2;
   for (const spec of registeredDevices()) root.add(spec.name, new DeviceInode(sb, ino++, spec));
+  // devpts: its own file system (st_dev, statfs), reached as a directory of devfs.
+  root.add('pts', new DevptsRoot());
+  // As containers have it (runc, the OCI spec): /dev/ptmx opens the devpts instance's ptmx.
+  root.add('ptmx', new SynthLinkInode(sb, ino++, () => 'pts/ptmx'));
   root.add('fd', new SynthLinkInode(sb, ino++, () => '/proc/self/fd'));
   root.add('stdin', new SynthLinkInode(sb, ino++, () => '/proc/self/fd/0'));
   root.add('stdout', new SynthLinkInode(sb, ino++, () => '/proc/self/fd/1'));

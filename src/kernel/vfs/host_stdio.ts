@@ -33,9 +33,9 @@ const sdv = new DataView(sbuf.buffer);
 const ioBuf = new Uint8Array(64);
 
 /** What kind of host object an fd is, found once with fstat (and TCGETS for ttys). */
-interface HostKind { mode: number; ino: number; tty: boolean }
+export interface HostKind { mode: number; ino: number; tty: boolean }
 
-function probe(hostFd: number): HostKind {
+export function probeHostFd(hostFd: number): HostKind {
   if (host.fstat(hostFd, sbuf, 0) < 0) return { mode: 0, ino: 0, tty: false };
   const mode = statMode(sdv, 0);
   const tty = (mode & S_IFMT) === S_IFCHR && host.ioctlTcgets(hostFd, ioBuf, 0) >= 0;
@@ -129,7 +129,7 @@ function hostFlags(hostFd: number, fallback: number): number {
 
 /** Wraps a host fd for the init process's stdio; the file holds an anonymous dentry of its own. */
 export function makeStdioFile(sb: Superblock, hostFd: number, flags?: number): HostStdioFile {
-  const kind = probe(hostFd);
+  const kind = probeHostFd(hostFd);
   const f = new HostStdioFile(hostFd, hostFlags(hostFd, flags ?? 0), kind);
   f.dentry = new Dentry(null, anonName(hostFd, kind), null, new HostStdioInode(sb, hostFd, kind)).get();
   return f;
