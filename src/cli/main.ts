@@ -1,9 +1,7 @@
 // The tsvisor command line (commander): run, doctor. Parsing and wiring only.
 import { Command, Option } from 'commander';
 import * as path from 'path';
-import { runCommand } from './run';
 import type { MountSpec } from '../kernel/vfs/vfs';
-import { doctor } from './doctor';
 import { isOciInvocation, ociMain } from './oci';
 
 function parseSize(v: string): number {
@@ -41,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (prog: string, args: string[], opts: { root: string; strace: boolean; debug: boolean; stats: boolean; memory: string; maxTasks: string; aslr: boolean }) => {
       const maxTasks = Number(opts.maxTasks);
       if (!Number.isInteger(maxTasks) || maxTasks < 1) throw new Error(`invalid --max-tasks: ${opts.maxTasks}`);
+      // Loaded on use: OCI calls (state, kill, ...) need none of the kernel.
+      const { runCommand } = await import('./run');
       status = await runCommand(prog, args, {
         platform: program.opts().platform as string, root: opts.root, strace: opts.strace, debug: opts.debug,
         stats: opts.stats, memory: parseSize(opts.memory), maxTasks, aslr: opts.aslr,
@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
 
   program.command('doctor')
     .description('report which platforms this host supports')
-    .action(() => { status = doctor((l) => process.stdout.write(l + '\n')); });
+    .action(async () => { const { doctor } = await import('./doctor'); status = doctor((l) => process.stdout.write(l + '\n')); });
 
   await program.parseAsync(argv);
   return status;
