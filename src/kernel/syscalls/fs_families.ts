@@ -6,9 +6,13 @@ import { fsStatSyscalls } from './fs_stat';
 import { fsDirSyscalls } from './fs_dir';
 import { fsFcntlSyscalls } from './fs_fcntl';
 import { fsModifySyscalls } from './fs_modify';
+import { fsXattrSyscalls } from './fs_xattr';
+import { fsMemfdSyscalls } from './fs_memfd';
+import { fsSpliceSyscalls } from './fs_splice';
 
 export const fsFamilies: Record<string, Handler>[] = [
-  fsIoSyscalls, fsOpenSyscalls, fsStatSyscalls, fsDirSyscalls, fsFcntlSyscalls, fsModifySyscalls,
+  fsIoSyscalls, fsOpenSyscalls, fsStatSyscalls, fsDirSyscalls, fsFcntlSyscalls, fsModifySyscalls, fsXattrSyscalls,
+  fsMemfdSyscalls, fsSpliceSyscalls,
 ];
 
 // Pipes, readiness and event files (pipe.ts, poll.ts, epoll.ts, eventfd.ts, timerfd.ts).

@@ -1,17 +1,19 @@
 // File descriptor control: fcntl, dup, dup2, dup3, ioctl (the generic FIO*
 // requests; the rest go to the file), flock.
-import { EBADF, EFAULT, EINVAL, ENOTTY } from '../errno';
+import { EAGAIN, EBADF, EFAULT, EINVAL, ENOTTY } from '../errno';
+import { getI64, setU64 } from '../../platform/u64';
+import { flockRelease, flockTry, locksOf, recordConflict, recordSet } from '../vfs/locks';
 import {
-  FD_CLOEXEC, FIOASYNC, FIOCLEX, FIONBIO, FIONCLEX, FIOQSIZE, FLOCK_PID, FLOCK_SIZE, FLOCK_TYPE, FLOCK_WHENCE,
+  FD_CLOEXEC, FIOASYNC, FIOCLEX, FIONBIO, FIONCLEX, FIOQSIZE, FLOCK_LEN, FLOCK_PID, FLOCK_SIZE, FLOCK_START, FLOCK_TYPE, FLOCK_WHENCE,
   F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLEASE, F_GETLK, F_GETOWN, F_GETSIG, F_OFD_GETLK,
   F_OFD_SETLK, F_OFD_SETLKW, F_RDLCK, F_SETFD, F_SETFL, F_SETLK, F_SETLKW, F_SETOWN, F_SETSIG, F_UNLCK,
-  F_WRLCK, O_ASYNC, O_CLOEXEC, O_NONBLOCK, SEEK_END, SETFL_MASK,
+  F_WRLCK, O_ASYNC, O_CLOEXEC, O_NONBLOCK, SEEK_CUR, SEEK_END, SEEK_SET, SETFL_MASK,
 } from '../abi/fcntl';
-import { statSize } from '../abi/stat';
+import { STAT_SIZE, statSize } from '../abi/stat';
 import type { Task } from '../task';
 import type { FileDescription } from '../vfs/file';
 import { getFile, getIoFile, scratch, scratchDv } from './fs_common';
-import type { Handler } from './types';
+import { RET_BLOCK, type Handler } from './types';
 
 /** Installs another reference to f at the lowest free fd >= min. */
 function dupTo(t: Task, f: FileDescription, min: number, cloexec: boolean): number {
@@ -55,25 +57,59 @@ function pathFdAllows(cmd: number): boolean {
   return cmd === F_DUPFD || cmd === F_DUPFD_CLOEXEC || cmd === F_GETFD || cmd === F_SETFD || cmd === F_GETFL;
 }
 
-/** Record locks: the sandbox has no other lock holders to conflict with yet, so a lock is
- *  always granted and F_GETLK always finds the range free. The arguments are checked as Linux
- *  does (a read lock needs a readable fd, a write lock a writable one). */
+/** Record locks (vfs/locks.ts): F_GETLK reports a conflicting lock, F_SETLK refuses with
+ *  EAGAIN, F_SETLKW parks the task until the file's locks change and tries again. POSIX locks
+ *  belong to the fd table (Linux: the files_struct), OFD locks to the open file description. */
 function doLock(t: Task, f: FileDescription, cmd: number, arg: number): number {
   if (t.mm.copyIn(arg, scratch, 0, FLOCK_SIZE) < 0) return -EFAULT;
   const type = scratchDv.getInt16(FLOCK_TYPE, true), whence = scratchDv.getInt16(FLOCK_WHENCE, true);
+  const lStart = getI64(scratchDv, FLOCK_START), lLen = getI64(scratchDv, FLOCK_LEN);
   if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
   if (whence < 0 || whence > SEEK_END) return -EINVAL;
   const ofd = cmd === F_OFD_GETLK || cmd === F_OFD_SETLK || cmd === F_OFD_SETLKW;
   if (ofd && scratchDv.getInt32(FLOCK_PID, true) !== 0) return -EINVAL;
+  const d = f.dentry;
+  if (d === null) return -EINVAL;
+  // flock_to_posix_lock: the range from whence, start and a signed length.
+  let base = 0;
+  if (whence === SEEK_CUR) base = f.pos;
+  else if (whence === SEEK_END) {
+    const r = f.stat(lockStatDv, 0);
+    if (r < 0) return r;
+    base = statSize(lockStatDv, 0);
+  }
+  let start = base + lStart, end: number;
+  if (lLen > 0) end = start + lLen - 1;
+  else if (lLen === 0) end = Infinity;
+  else { end = start - 1; start += lLen; }
+  if (start < 0) return -EINVAL;
+  const owner: object = ofd ? f : t.files;
   if (cmd === F_GETLK || cmd === F_OFD_GETLK) {
     if (type === F_UNLCK) return -EINVAL;
-    scratchDv.setInt16(FLOCK_TYPE, F_UNLCK, true);
+    const c = recordConflict(d.inode, owner, type, start, end);
+    if (c === null) scratchDv.setInt16(FLOCK_TYPE, F_UNLCK, true);
+    else {
+      scratchDv.setInt16(FLOCK_TYPE, c.type, true);
+      scratchDv.setInt16(FLOCK_WHENCE, SEEK_SET, true);
+      setU64(scratchDv, FLOCK_START, c.start);
+      setU64(scratchDv, FLOCK_LEN, c.end === Infinity ? 0 : c.end - c.start + 1);
+      scratchDv.setInt32(FLOCK_PID, c.pid, true);
+    }
     return t.mm.copyOut(arg, scratch, 0, FLOCK_SIZE);
   }
   if (type === F_RDLCK && !f.readable) return -EBADF;
   if (type === F_WRLCK && !f.writable) return -EBADF;
+  if (type !== F_UNLCK && recordConflict(d.inode, owner, type, start, end) !== null) {
+    if (cmd !== F_SETLKW && cmd !== F_OFD_SETLKW) return -EAGAIN;
+    t.blockOn(locksOf(d.inode, true)!.waiters);
+    return RET_BLOCK;
+  }
+  recordSet(d.inode, owner, ofd, ofd ? -1 : t.tgid, type, start, end);
+  if (t.waitActive) t.endWait();
   return 0;
 }
+const lockStat = new Uint8Array(STAT_SIZE);
+const lockStatDv = new DataView(lockStat.buffer);
 
 /** implements Linux fcntl(2) */
 export const sysFcntl: Handler = (t) => {
@@ -142,7 +178,8 @@ export const sysIoctl: Handler = (t) => {
 
 const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8, LOCK_MAND = 32;
 
-/** implements Linux flock(2): granted at once (no other holders yet; see record locks). */
+/** implements Linux flock(2): a shared or exclusive lock of the open file description;
+ *  without LOCK_NB a conflict parks the task until the file's locks change. */
 export const sysFlock: Handler = (t) => {
   const f = getIoFile(t, t.regs.argInt(0));
   if (f === null) return -EBADF;
@@ -150,7 +187,15 @@ export const sysFlock: Handler = (t) => {
   if (cmd & LOCK_MAND) return 0; // ignored since Linux 5.17
   const op = cmd & ~LOCK_NB;
   if (op !== LOCK_SH && op !== LOCK_EX && op !== LOCK_UN) return -EINVAL;
-  return 0;
+  const d = f.dentry;
+  if (d === null) return -EINVAL;
+  if (op === LOCK_UN) { flockRelease(d.inode, f); return 0; }
+  if (flockTry(d.inode, f, op)) { if (t.waitActive) t.endWait(); return 0; }
+  // A conversion that cannot happen at once gives up the old lock first (as Linux).
+  flockRelease(d.inode, f);
+  if (cmd & LOCK_NB) return -EAGAIN;
+  t.blockOn(locksOf(d.inode, true)!.waiters);
+  return RET_BLOCK;
 };
 
 export const fsFcntlSyscalls: Record<string, Handler> = {

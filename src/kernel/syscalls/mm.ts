@@ -67,9 +67,10 @@ export const sysMmap: Handler = (t: Task) => {
     if (m === null) return -ENODEV;
     if (!f.readable) return -EACCES;
     if ((type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && (p & PROT_WRITE)) {
-      // Writable shared file mappings need a shared page cache (file-system issue).
+      // Writable shared file mappings need shared frames: tmpfs files (and memfds, /dev/shm) have
+      // them; host files would need a shared page cache written back (not done).
       if (!f.writable) return -EACCES;
-      return -ENODEV;
+      if (m.sharedFrame === undefined) return -ENODEV;
     }
     if (off + len > 2 ** 63) return -EOVERFLOW;
     res = t.mm.map(addr, len, p, flags & ~MAP_FIXED, fixed, m, off, f.path());

@@ -1,6 +1,6 @@
 // The x86_64 syscall table as data: number -> entry (name, how well supported,
 // handler). A compatibility page is generated from it (tsvisor syscalls).
-import { EOPNOTSUPP, EPERM } from '../errno';
+import { ENOSYS, EPERM } from '../errno';
 import { SYSCALL_NAMES } from './names';
 import type { Handler, Support, SyscallEntry } from './types';
 import { mmSyscalls } from './mm';
@@ -48,18 +48,17 @@ const PARTIAL: Record<string, string> = {
   mlockall: 'current pages are faulted in; MCL_FUTURE is accepted and has no further effect',
   rseq: 'returns ENOSYS, as a kernel built without CONFIG_RSEQ (glibc falls back)',
   ioctl: 'generic FIO* requests, and TCGETS/TIOCGWINSZ passed through for host terminals',
-  fcntl: 'record locks are always granted; no F_SETOWN/SIGIO',
-  flock: 'locks are always granted',
+  fcntl: 'no F_SETOWN/SIGIO; F_SETLKW does not detect deadlocks (EDEADLK)',
   openat2: 'RESOLVE_CACHED gives EAGAIN (callers retry without it)',
-  open: 'the root is read-only until the overlay lands: writes give EROFS',
-  openat: 'the root is read-only until the overlay lands: writes give EROFS',
 };
-/** The change calls of fs_modify.ts: EROFS on the read-only root, EPERM in /proc and /dev. */
-for (const n of ['mkdir', 'mkdirat', 'mknod', 'mknodat', 'symlink', 'symlinkat', 'link', 'linkat', 'unlink', 'unlinkat',
-  'rmdir', 'rename', 'renameat', 'renameat2', 'truncate', 'ftruncate', 'chmod', 'fchmod', 'fchmodat', 'fchmodat2',
-  'chown', 'lchown', 'fchown', 'fchownat', 'utimensat', 'utimes', 'futimesat', 'utime', 'fallocate']) {
-  PARTIAL[n] = 'the root is read-only until the overlay lands (EROFS); EPERM in /proc and /dev';
-}
+/** The change calls of fs_modify.ts (tmpfs, the overlay, writable hostfs). */
+PARTIAL.mknod = PARTIAL.mknodat = 'FIFOs, sockets and regular files; device nodes give EPERM (no CAP_MKNOD in a sandbox)';
+PARTIAL.renameat2 = 'RENAME_WHITEOUT gives EINVAL';
+PARTIAL.fallocate = 'tmpfs and overlay files: allocation and PUNCH_HOLE; COLLAPSE, ZERO and INSERT_RANGE give EOPNOTSUPP';
+PARTIAL.memfd_create = 'no MFD_HUGETLB (EINVAL); F_SEAL_WRITE does not wait for writable mappings to go (EBUSY never)';
+PARTIAL.splice = PARTIAL.tee = 'copies through a kernel buffer (no page moving); SPLICE_F_MOVE and SPLICE_F_GIFT are hints only';
+PARTIAL.getxattr = PARTIAL.lgetxattr = PARTIAL.fgetxattr = PARTIAL.listxattr = PARTIAL.llistxattr = PARTIAL.flistxattr =
+  'real on tmpfs and overlay copies (user., trusted., security.); files of the host root show none';
 
 /** Calls a sandbox refuses on purpose, with the errno a Linux kernel gives an unprivileged caller. */
 const REFUSED: Record<string, [number, string]> = {
@@ -79,10 +78,9 @@ const REFUSED: Record<string, [number, string]> = {
   adjtimex: [EPERM, 'the sandbox cannot set the host clock'],
   clock_adjtime: [EPERM, 'the sandbox cannot set the host clock'],
 };
-/** Extended attributes: not supported by tsvisor's file systems yet (as on a file system without xattrs). */
-for (const n of ['setxattr', 'lsetxattr', 'fsetxattr', 'getxattr', 'lgetxattr', 'fgetxattr', 'listxattr', 'llistxattr',
-  'flistxattr', 'removexattr', 'lremovexattr', 'fremovexattr']) {
-  REFUSED[n] = [EOPNOTSUPP, 'no extended attributes yet (a file system without xattr support)'];
+/** inotify: not implemented; ENOSYS as a kernel built without CONFIG_INOTIFY_USER (programs fall back to polling). */
+for (const n of ['inotify_init', 'inotify_init1', 'inotify_add_watch', 'inotify_rm_watch']) {
+  REFUSED[n] = [ENOSYS, 'no inotify (as a kernel without CONFIG_INOTIFY_USER)'];
 }
 
 export function buildTable(): SyscallEntry[] {

@@ -1,6 +1,7 @@
 // The fd table of a process (shared by threads with CLONE_FILES).
 import { EBADF, EMFILE } from '../errno';
 import type { FileDescription } from './file';
+import { hasLocks, recordReleaseOwner } from './locks';
 
 export const FD_CLOEXEC = 1;
 
@@ -66,7 +67,7 @@ export class FdTable {
     const old = this.files[fd];
     this.files[fd] = file;
     this.fdFlags[fd] = cloexec ? FD_CLOEXEC : 0;
-    if (old) release(old);
+    if (old) { this.dropPosixLocks(old); release(old); }
     return fd;
   }
 
@@ -75,8 +76,16 @@ export class FdTable {
     if (!f) return -EBADF;
     this.files[fd] = null;
     this.fdFlags[fd] = 0;
+    this.dropPosixLocks(f);
     release(f);
     return 0;
+  }
+
+  /** Closing any fd of a file drops the POSIX record locks this table's owner holds on it (the
+   *  owner of a POSIX lock is the fd table, as Linux's is the files_struct). */
+  private dropPosixLocks(f: FileDescription): void {
+    const d = f.dentry;
+    if (d !== null && hasLocks(d.inode)) recordReleaseOwner(d.inode, this);
   }
 
   /** Every open fd, ascending. */

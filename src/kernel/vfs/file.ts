@@ -7,6 +7,7 @@ import type { Dentry } from './dentry';
 import type { IoIter } from './iov_iter';
 import { DEFAULT_POLLMASK } from '../abi/poll';
 import type { ReadyQueue } from '../poll';
+import { hasLocks, releaseDescription } from './locks';
 
 export {
   O_RDONLY, O_WRONLY, O_RDWR, O_ACCMODE, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK, O_DSYNC,
@@ -86,7 +87,10 @@ export abstract class FileDescription {
     }
     const d = this.dentry;
     this.dentry = null;
-    if (d !== null) d.put();
+    if (d !== null) {
+      if (hasLocks(d.inode)) releaseDescription(d.inode, this);
+      d.put();
+    }
   }
 
   get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && (this.flags & O_ACCMODE) !== 3 && !(this.flags & O_PATH); }

@@ -117,6 +117,22 @@ export class Pipe {
     }
   }
 
+  /** Copies up to len bytes from the front of the pipe into dst without consuming them (tee). */
+  peek(dst: Uint8Array, off: number, len: number): number {
+    let n = 0;
+    for (let i = 0; i < this.nbufs && n < len; i++) {
+      const s = this.slot(i);
+      const c = Math.min(this.bufLen[s]!, len - n);
+      const from = s * PIPE_PAGE + this.bufOff[s]!;
+      dst.set(this.ring!.subarray(from, from + c), off + n);
+      n += c;
+    }
+    return n;
+  }
+
+  /** Bytes a write could put in now without waiting (whole free slots). */
+  get room(): number { return (this.maxUsage - this.nbufs) * PIPE_PAGE; }
+
   /** pipe_read. it: the request; nonblock: O_NONBLOCK. Bytes, -errno, or RET_BLOCK. */
   read(t: Task, it: IoIter, nonblock: boolean): number {
     let total = it.count;

@@ -377,9 +377,9 @@ export class TmpFile extends TmpInode implements Mappable {
   private _size = 0;
   /** Open file descriptions; the data goes once this and nlink are both 0. */
   openCount = 0;
-  /** memfd seals (F_SEAL_*); only memfds made with MFD_ALLOW_SEALING take new ones. */
-  seals = 0;
-  sealable = false;
+  /** Seals (F_SEAL_*): every tmpfs file starts sealed with F_SEAL_SEAL (no more seals), as
+   *  Linux's shmem; memfds made with MFD_ALLOW_SEALING start with none. */
+  seals = 1;
   get dev(): number { return this.sb.dev; }
 
   override get size(): number { return this._size; }
@@ -539,7 +539,7 @@ export class TmpRegFile extends InodeFile {
   }
 
   override write(_t: Task, src: Uint8Array, off: number, len: number, pos: number): number {
-    if (this.file.seals & F_SEAL_WRITE) return -EPERM;
+    if (this.file.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
     let p: number;
     if (pos < 0) p = (this.flags & O_APPEND) ? this.file.size : this.pos;
     else p = (this.flags & O_APPEND) ? this.file.size : pos; // pwrite on O_APPEND appends (Linux)
@@ -582,14 +582,13 @@ export class TmpRegFile extends InodeFile {
 
   override fcntl(t: Task, cmd: number, arg: number): number {
     if (cmd === F_ADD_SEALS) {
-      if (!this.file.sealable) return -EINVAL;
       if (!this.writable) return -EPERM;
-      if (arg & ~(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EINVAL;
+      if (arg & ~(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC)) return -EINVAL;
       if (this.file.seals & F_SEAL_SEAL) return -EPERM;
       this.file.seals |= arg;
       return 0;
     }
-    if (cmd === F_GET_SEALS) return this.file.sealable ? this.file.seals : -EINVAL;
+    if (cmd === F_GET_SEALS) return this.file.seals;
     return super.fcntl(t, cmd, arg);
   }
 
@@ -603,7 +602,8 @@ export class TmpRegFile extends InodeFile {
 }
 
 export const F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
-export const F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_FUTURE_WRITE = 16;
+export const F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_FUTURE_WRITE = 16,
+  F_SEAL_EXEC = 32;
 
 /** An open tmpfs directory: the listing is taken when reading starts at 0 (and after a rewind);
  *  the position is an index into it, entries removed since are skipped. */

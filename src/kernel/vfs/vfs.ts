@@ -24,9 +24,8 @@ import { makeProcfs } from './procfs';
 import { MountTable, type Mount } from './mount';
 import { Overlay } from './overlay';
 import { Tmpfs, type FrameStore } from './tmpfs';
-import { StaticDirInode } from './synthetic';
-import { SYSFS_MAGIC } from '../abi/statfs';
-import { ST_NODEV, ST_NOEXEC, ST_NOSUID } from '../abi/statfs';
+import { makeSysfs } from './sysfs';
+import { DevptsRoot } from '../tty/devpts';
 import { MemoryFile } from '../mm/memory_file';
 import { createIn, truncateInode, vfsCreate, vfsTmpfile } from './vfs_ops';
 
@@ -102,12 +101,19 @@ export class Vfs {
     this.mountInode(this.root, 'proc', procfs, 'proc', 'rw,nosuid,nodev,noexec,relatime');
     const devfs = makeDevfs();
     const dev = this.mountInode(this.root, 'dev', devfs, 'none', 'rw,nosuid,relatime', 'rw,mode=755');
-    // /sys: a placeholder (an empty read-only directory) until sysfs is there.
-    const sysSb = new Superblock('sysfs', allocAnonDev(), allocMntId(), true, SYSFS_MAGIC, ST_NOSUID | ST_NODEV | ST_NOEXEC);
-    this.mountInode(this.root, 'sys', new StaticDirInode(sysSb, 1, 0o555), 'sysfs', 'ro,nosuid,nodev,noexec,relatime');
+    this.mountInode(dev.root, 'pts', new DevptsRoot(), 'devpts', 'rw,nosuid,noexec,relatime',
+      'rw,gid=5,mode=620,ptmxmode=666');
+    this.mountInode(this.root, 'sys', makeSysfs(), 'sysfs', 'ro,nosuid,nodev,noexec,relatime');
     this.mountTmpfs(this.root, 'tmp', 'rw,nosuid,nodev', 0o1777);
     this.mountTmpfs(dev.root, 'shm', 'rw,nosuid,nodev', 0o1777);
     for (const m of opts.mounts ?? []) this.addMount(m);
+  }
+
+  private memfds: Tmpfs | null = null;
+  /** The internal tmpfs memfd_create's files live in (never mounted). */
+  memfdFs(): Tmpfs {
+    if (this.memfds === null) this.memfds = new Tmpfs(this.mem, { rootMode: 0o1777 });
+    return this.memfds;
   }
 
   /** Mounts a file system's root inode at parent/name. */
@@ -189,9 +195,16 @@ export class Vfs {
       const t = vfsTmpfile(ctx, r, S_IFREG | mode);
       r.put();
       if (typeof t === 'number') return t;
-      return this.openDentry(ctx, t, flags, true);
+      return this.openDentry(ctx, t, flags & ~(__O_TMPFILE | O_DIRECTORY), true);
     }
     if (flags & O_CREAT) {
+      // A trailing slash with O_CREAT is EISDIR once the parent resolves (open_last_lookups).
+      if (path.charCodeAt(path.length - 1) === 47) {
+        const p = walkParent(ctx, start, path, resolve);
+        if (typeof p === 'number') return p;
+        p.dir.put();
+        return -EISDIR;
+      }
       const excl = (flags & O_EXCL) !== 0;
       const r = walk(ctx, start, path, excl ? 0 : LOOKUP_FOLLOW, resolve);
       if (r === -ENOENT) {
@@ -239,8 +252,10 @@ export class Vfs {
     else if (type === S_IFDIR && (acc & MAY_WRITE)) e = -EISDIR;
     else if (!created) e = permission(inode, ctx.creds, acc);
     if (e < 0) { d.put(); return e; }
-    const f = inode.open(ctx, d, flags & ~OPEN_ONLY);
+    // O_NOCTTY reaches the open (a terminal may become the controlling one), never F_GETFL.
+    const f = inode.open(ctx, d, flags & ~(OPEN_ONLY & ~O_NOCTTY));
     if (typeof f === 'number') { d.put(); return f; }
+    f.flags &= ~O_NOCTTY;
     f.dentry = d;
     // O_TRUNC empties a regular file opened with write access (handle_truncate).
     // (Not for host stdio reopened through /proc/self/fd: tsvisor does not truncate those.)

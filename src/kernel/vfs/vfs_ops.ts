@@ -238,7 +238,9 @@ export function vfsChown(ctx: VfsCtx, d: Dentry | null, i: Inode, uid: number, g
     if (u !== 0 && (u !== i.uid || !inGroup(ctx.creds, gid))) { if (gid !== i.gid || u !== i.uid) return -EPERM; }
     a.mask |= ATTR_GID; a.gid = gid;
   }
-  if (!i.isDir && (uid !== -1 || gid !== -1)) {
+  // Non-directories lose set-user-ID (and set-group-ID with group execute) on any chown, even
+  // one that changes nothing (chown_common's ATTR_KILL_SUID|ATTR_KILL_SGID).
+  if (!i.isDir) {
     let m = i.mode & 0o7777;
     const before = m;
     m &= ~S_ISUID;
