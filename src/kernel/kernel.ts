@@ -261,8 +261,14 @@ export class Kernel {
       if (this.exit) break;
       if (this.runQueue.length === 0) {
         if (!this.timers.pending() && !this.hasBlockedOnHost()) {
-          this.exit = { status: 0, signal: 0, internalError: 'every task is blocked forever (deadlock)' };
-          break;
+          // Every task waits for what only the outside can bring now (a signal sent to tsvisor, an
+          // OCI kill): the sandbox waits as Linux would, with a timer keeping Node's event loop alive.
+          this.debug?.(`every task is blocked: ${this.describeBlocked()}`);
+          await new Promise<void>((resolve) => {
+            const keepAlive = setInterval(() => {}, 2 ** 30);
+            this.wake = () => { clearInterval(keepAlive); resolve(); };
+          });
+          continue;
         }
         await new Promise<void>((resolve) => { this.wake = resolve; });
       } else {
@@ -278,6 +284,16 @@ export class Kernel {
     for (const t of this.tasks.values()) if (t.state === TASK_BLOCKED && t.hostWait) return true;
     return false;
   }
+  /** For --debug: which task waits in which syscall. */
+  private describeBlocked(): string {
+    const parts: string[] = [];
+    for (const t of this.tasks.values()) {
+      const nr = t.regs.lo(ORIG_RAX);
+      parts.push(`${t.tid} (${t.comm}) ${t.state === TASK_BLOCKED ? `in ${this.table[nr]?.name ?? nr}` : `state ${t.state}`}`);
+    }
+    return parts.join(', ');
+  }
+
 
   /** Wakes the run loop from the event loop (timers, host I/O). */
   kick(): void {
