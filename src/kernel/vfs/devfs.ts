@@ -1,5 +1,6 @@
 // devfs: tsvisor's own /dev (the root directory's /dev is never used). One node
-// per registered device (src/devices/), /dev/pts (devpts), and the usual links
+// per registered device (src/devices/), the mount points of /dev/pts and
+// /dev/shm, and the links
 // into /proc/self/fd.
 import '../../devices';
 import { registeredDevices, type DeviceSpec } from '../../devices/registry';
@@ -9,7 +10,6 @@ import type { Dentry } from './dentry';
 import type { FileDescription } from './file';
 import { allocAnonDev, allocMntId, Inode, Superblock, type VfsCtx } from './inode';
 import { StaticDirInode, SynthLinkInode, synthStat } from './synthetic';
-import { DevptsRoot } from '../tty/devpts';
 
 /** A device node: opening it asks the device for a file description. */
 export class DeviceInode extends Inode {
@@ -30,8 +30,9 @@ export function makeDevfs(): StaticDirInode {
   const root = new StaticDirInode(sb, 1, 0o755);
   let ino = 2;
   for (const spec of registeredDevices()) root.add(spec.name, new DeviceInode(sb, ino++, spec));
-  // devpts: its own file system (st_dev, statfs), reached as a directory of devfs.
-  root.add('pts', new DevptsRoot());
+  // The mount points of devpts and /dev/shm (mounted by the VFS).
+  root.add('pts', new StaticDirInode(sb, ino++, 0o755));
+  root.add('shm', new StaticDirInode(sb, ino++, 0o1777));
   // As containers have it (runc, the OCI spec): /dev/ptmx opens the devpts instance's ptmx.
   root.add('ptmx', new SynthLinkInode(sb, ino++, () => 'pts/ptmx'));
   root.add('fd', new SynthLinkInode(sb, ino++, () => '/proc/self/fd'));

@@ -2,13 +2,13 @@
 // when a read starts at offset 0 and then served from that snapshot, so a
 // reader going through it in small pieces sees one consistent view. Sizes are
 // 0 in stat, as on Linux. Writable entries (comm, /proc/sys) take one write.
-import { EACCES, EINVAL, EIO } from '../errno';
+import { EACCES, EINVAL, EIO, EPERM } from '../errno';
 import { O_ACCMODE, O_RDONLY, O_TRUNC, SEEK_CUR, SEEK_SET } from '../abi/fcntl';
 import { S_IFREG } from '../abi/stat';
 import type { Task } from '../task';
 import type { Dentry } from './dentry';
 import { InodeFile, type FileDescription } from './file';
-import { Inode, type Superblock, type VfsCtx } from './inode';
+import { ATTR_GID, ATTR_MODE, ATTR_UID, Inode, type AttrChange, type Superblock, type VfsCtx } from './inode';
 import { synthStat } from './synthetic';
 
 /** Makes a file's text for the reading task; -errno (ESRCH for a process that is gone, ...). */
@@ -26,6 +26,8 @@ export interface ProcFileOptions {
   noWriteErrno?: number;
   /** Not cached by the dentry layer (per-process entries). */
   uncached?: boolean;
+  /** st_size (0 for proc files; sysfs shows 4096). */
+  size?: number;
 }
 
 export class ProcFileInode extends Inode {
@@ -38,7 +40,14 @@ export class ProcFileInode extends Inode {
     if (((flags & O_ACCMODE) !== O_RDONLY || (flags & O_TRUNC) !== 0) && this.opts.strictWrite === true && this.opts.write === undefined) return -EACCES;
     return new ProcFile(this, flags);
   }
-  override stat(dv: DataView, off: number): number { return synthStat(this, dv, off, 0); }
+  override stat(dv: DataView, off: number): number { return synthStat(this, dv, off, this.opts.size ?? 0); }
+  /** proc_setattr: a mode change is refused; truncation (open with O_TRUNC) and times are
+   *  accepted and change nothing. */
+  override setattr(d: Dentry | null, a: AttrChange): number {
+    if (a.mask & ATTR_MODE) return -EPERM;
+    if (this.sb.readonly) return super.setattr(d, a);
+    return (a.mask & (ATTR_UID | ATTR_GID)) !== 0 ? super.setattr(d, a) : 0;
+  }
 }
 
 export class ProcFile extends InodeFile {
