@@ -11,6 +11,7 @@
         "native/host/ptrace.cc",
         "native/host/unix_fds.cc",
         "native/host/pty.cc",
+        "native/host/hostfs_write.cc",
         "native/bench/floor.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -9,6 +9,7 @@ Napi::Object InitBench(Napi::Env env, Napi::Object exports);
 Napi::Object InitPtrace(Napi::Env env, Napi::Object exports);
 Napi::Object InitUnixFds(Napi::Env env, Napi::Object exports);
 Napi::Object InitPty(Napi::Env env, Napi::Object exports);
+Napi::Object InitHostfsWrite(Napi::Env env, Napi::Object exports);
 }
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -16,6 +17,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tsv::InitHost(env, exports);
   tsv::InitUnixFds(env, exports);
   tsv::InitPty(env, exports);
+  tsv::InitHostfsWrite(env, exports);
   tsv::InitBench(env, exports);
   tsv::InitPtrace(env, exports);
   return exports;

@@ -130,7 +130,26 @@ export interface Ptrace {
   tickArm(ns: number): number;
 }
 
+/** Changes for writable hostfs (native/host/hostfs_write.cc): one component relative to a
+ *  directory fd, or an O_PATH fd's own inode (AT_EMPTY_PATH); -errno on failure. */
+export interface HostWrite {
+  mkdirat(dirfd: number, name: PathArg, mode: number): number;
+  /** FIFOs, sockets, regular files; device nodes give -EPERM. */
+  mknodat(dirfd: number, name: PathArg, mode: number): number;
+  symlinkat(target: PathArg, dirfd: number, name: PathArg): number;
+  linkat(olddirfd: number, oldname: PathArg, newdirfd: number, newname: PathArg): number;
+  unlinkat(dirfd: number, name: PathArg, flags: number): number;
+  renameat2(olddirfd: number, oldname: PathArg, newdirfd: number, newname: PathArg, flags: number): number;
+  fchmodPath(fd: number, mode: number): number;
+  fchownPath(fd: number, uid: number, gid: number): number;
+  utimensPath(fd: number, asec: number, ansec: number, msec: number, mnsec: number): number;
+  ftruncate(fd: number, size: number): number;
+  fallocate(fd: number, mode: number, offset: number, len: number): number;
+  fsync(fd: number): number;
+}
+
 export interface Addon {
+  hostWrite: HostWrite;
   ptrace: Ptrace;
   kvm: {
     Kvm: new (path?: string) => KvmSystem;

@@ -8,6 +8,7 @@ const path = require('path') as typeof import('path');
 
 export const addon = bindings({ bindings: 'tsvisor', module_root: path.join(__dirname, '..', '..', '..') }) as Addon;
 export const host = addon.host;
+export const hostWrite = addon.hostWrite;
 
 /** A kvm constant by name; throws on a typo so a missing offset never reads as 0. */
 export function kc(name: string): number {
