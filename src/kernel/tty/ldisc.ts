@@ -77,7 +77,8 @@ export class NTty {
 
   /**
    * Takes up to len characters into dst[off...]: in canonical mode at most up to the end of the
-   * first complete line (an EOF mark ends it and is dropped: a read of 0 means end of file).
+   * first complete line (an EOF mark ends it and is consumed without being returned, so a line
+   * that is only an EOF mark reads as 0 bytes: end of file).
    * Returns the count.
    */
   read(dst: Uint8Array, off: number, len: number): number {
@@ -87,8 +88,9 @@ export class NTty {
       while (n < len && this.buf.length > 0) {
         const v = this.buf[0]!;
         if (v & F_EOF) {
-          // The EOF mark is consumed only when it is the next thing to read.
-          if (n === 0) { this.buf.shift(); this.lines--; }
+          // The EOF mark ends the line and goes with it, never returned (a read of 0 alone).
+          this.buf.shift();
+          this.lines--;
           break;
         }
         this.buf.shift();
