@@ -3,13 +3,12 @@ import * as fs from 'fs';
 import { addon, kc } from '../native';
 import { cpuVirtFlags } from '../platform/kvm/host_kind';
 import { MemoryFile } from '../kernel/mm/memory_file';
+import { choosePlatform } from './platform_choice';
 
 export function doctor(out: (line: string) => void): number {
-  let ok = true;
   out(`tsvisor doctor`);
   if (!fs.existsSync('/dev/kvm')) {
     out('kvm: unavailable (no /dev/kvm)');
-    ok = false;
   } else {
     try {
       const kvm = new addon.kvm.Kvm();
@@ -35,11 +34,20 @@ export function doctor(out: (line: string) => void): number {
       else out('  note: VMX/SVM (bare-metal) hosts use the same guest set-up but that path is unverified until someone runs it there.');
     } catch (e) {
       out(`kvm: unavailable (${e instanceof Error ? e.message : String(e)})`);
-      ok = false;
     }
   }
-  out('ptrace: not implemented yet (trap platforms issue)');
+  // Every platform, started once, with its measured round trip (one trapped getppid).
+  const c = choosePlatform(true);
+  for (const p of c.probes) {
+    const rt = `syscall round trip ${(p.roundTripNs / 1000).toFixed(1)} µs (one trapped getppid, measured now)`;
+    if (p.name === 'kvm') { if (p.available) out(`kvm ${rt}`); continue; } // described above
+    if (p.available) out(`${p.name}: available, ${rt}`);
+    else out(`${p.name}: unavailable (${p.why})`);
+    if (p.name === 'ptrace' && p.available) {
+      out('  every syscall stops the stub process under PTRACE_SYSEMU; none reaches the host');
+    }
+  }
   out('systrap: not implemented yet (trap platforms issue)');
-  out(`auto would pick: ${ok ? 'kvm' : 'none'}`);
-  return ok ? 0 : 1;
+  out(c.name ? `auto picks: ${c.name} (${c.why})` : 'auto picks: none (no platform is available)');
+  return c.name ? 0 : 1;
 }

@@ -8,8 +8,7 @@ import { Vfs, type MountSpec } from '../kernel/vfs/vfs';
 import { Strace } from '../kernel/strace';
 import { errnoMessage, ENOENT, EACCES, ENOEXEC } from '../kernel/errno';
 import { shellDeathMessage } from '../kernel/signals';
-import { KvmPlatform } from '../platform/kvm/kvm_platform';
-import { PtracePlatform } from '../platform/ptrace/ptrace_platform';
+import { choosePlatform, createPlatform } from './platform_choice';
 import type { Platform } from '../platform/platform';
 import { cpuFacts } from './cpu';
 
@@ -38,9 +37,13 @@ function hostEnvironment(): string[] {
 }
 
 export function makePlatform(name: string, mem: MemoryFile, stats: boolean): Platform {
-  if (name === 'kvm' || name === 'auto') return new KvmPlatform({ memory: mem, stats });
-  if (name === 'ptrace') return new PtracePlatform({ memory: mem, stats });
-  throw new Error(`platform ${name} is not implemented yet (available: kvm, ptrace)`);
+  // auto: the available platform with the cheapest measured round trip (cached; see doctor).
+  if (name === 'auto') {
+    const c = choosePlatform();
+    if (!c.name) throw new Error(c.why);
+    name = c.name;
+  }
+  return createPlatform(name, mem, stats);
 }
 
 export async function runCommand(program: string, args: string[], o: RunOptions): Promise<number> {

@@ -58,7 +58,7 @@ export class PtracePlatform implements Platform {
 
   constructor(opts: PtraceOptions) {
     this.statsOn = !!opts.stats;
-    const cpu = opts.cpu ?? -1;
+    const cpu = opts.cpu ?? Number(process.env.TSVISOR_PTRACE_CPU ?? -1);
     if (cpu >= 0) pt.setAffinity(0, cpu);
     const r = pt.tickInit(PTRACE_TICK_SIGNAL);
     if (r < 0) throw new Error(`preemption timer: errno ${-r}`);
@@ -66,9 +66,9 @@ export class PtracePlatform implements Platform {
     const init = this.stubs.initialXstate;
     this.xsize = init.length;
     const dv = new DataView(init.buffer, init.byteOffset, init.byteLength);
-    // The regset's sw_reserved bytes carry the xfeatures the kernel enabled (fx_sw_bytes).
-    this.xcr0Lo = dv.getUint32(464 + 8, true) || 3;
-    this.xcr0Hi = dv.getUint32(464 + 12, true);
+    // The regset's sw_reserved bytes start with XCR0 (Linux's USER_XSTATE_XCR0_WORD).
+    this.xcr0Lo = dv.getUint32(464, true) || 3;
+    this.xcr0Hi = dv.getUint32(464 + 4, true);
     const mask = dv.getUint32(28, true);
     this.mxcsrMask = mask === 0 ? 0xffbf : mask;
     this.fpuCheck = new Uint8Array(this.xsize);
