@@ -46,3 +46,16 @@ export function table(header: string[], rows: string[][]): string {
   const line = (r: string[]) => '| ' + r.map((c, i) => c.padEnd(w[i]!)).join(' | ') + ' |';
   return [line(header), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...rows.map(line)].join('\n');
 }
+
+/** The tsvisor platforms a benchmark runs side by side (BENCH_PLATFORMS=kvm,ptrace narrows it),
+ *  with the ones this machine lacks left out (said once, on stderr). */
+export function tsvisorPlatforms(): string[] {
+  const want = (process.env.BENCH_PLATFORMS ?? 'kvm,ptrace').split(',').map((s) => s.trim()).filter((s) => s);
+  return want.filter((p) => {
+    if (p === 'kvm' && !fs.existsSync('/dev/kvm')) { console.error('bench: no /dev/kvm, kvm left out'); return false; }
+    return true;
+  });
+}
+
+/** Row label of a tsvisor platform. */
+export function label(platform: string): string { return `tsvisor ${platform}`; }

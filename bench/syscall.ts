@@ -1,13 +1,14 @@
-// bench/syscall: getppid in a tight loop, natively, under tsvisor (kvm), under
-// runsc (ptrace platform) and the floor (the same guest path driven from C),
-// in one run; ns per call with ratios, and tsvisor's host time per exit.
+// bench/syscall: getppid in a tight loop, natively, under tsvisor on each platform
+// (kvm, ptrace), under runsc (ptrace platform) and the KVM floor (the same guest
+// path driven from C), in one run; µs per call with ratios against native and
+// runsc, and tsvisor's host time per exit on KVM.
 import { addon } from '../src/native';
 import { MemoryFile } from '../src/kernel/mm/memory_file';
 import { KvmPlatform } from '../src/platform/kvm/kvm_platform';
 import { Regs, RIP, RSP } from '../src/platform/regs';
 import { STUB_VA, STACK_TOP, PAGE } from '../src/platform/kvm/layout';
 import { IRET_OFF } from '../src/platform/kvm/stub';
-import { buildProgram, have, machine, run, summarize, table, TSVISOR } from './common';
+import { buildProgram, have, label, machine, run, summarize, table, tsvisorPlatforms, TSVISOR } from './common';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const NATIVE_N = 2_000_000, GUEST_N = 20_000;
@@ -40,18 +41,25 @@ function floorNs(n: number): number {
 
 function main(): void {
   const prog = buildProgram('getppid');
-  const results: Record<string, number[]> = { native: [], floor: [], tsvisor: [], runsc: [] };
+  const plats = tsvisorPlatforms();
+  const kvm = plats.includes('kvm');
+  const results: Record<string, number[]> = { native: [] };
+  if (kvm) results.floor = [];
+  for (const p of plats) results[label(p)] = [];
+  results.runsc = [];
   const hostPerExit: number[] = [];
   const hasRunsc = have('runsc');
   for (let i = 0; i < RUNS; i++) {
     results.native!.push(Number(run(prog, [String(NATIVE_N)]).stdout));
-    results.floor!.push(floorNs(GUEST_N));
-    const t = run('node', [TSVISOR, '--platform=kvm', 'run', prog, String(GUEST_N)]);
-    if (t.status !== 0) throw new Error(`tsvisor failed: ${t.stderr}`);
-    results.tsvisor!.push(Number(t.stdout));
+    if (kvm) results.floor!.push(floorNs(GUEST_N));
+    for (const p of plats) {
+      const t = run('node', [TSVISOR, `--platform=${p}`, 'run', prog, String(GUEST_N)]);
+      if (t.status !== 0) throw new Error(`tsvisor on ${p} failed: ${t.stderr}`);
+      results[label(p)]!.push(Number(t.stdout));
+    }
     // A separate run with --stats: tsvisor's own count of host time between exits.
-    const st = run('node', [TSVISOR, '--platform=kvm', 'run', '--stats', prog, String(GUEST_N)]);
-    const m = /stats (\{.*\})/.exec(st.stderr);
+    const st = kvm ? run('node', [TSVISOR, '--platform=kvm', 'run', '--stats', prog, String(GUEST_N)]) : null;
+    const m = st ? /stats (\{.*\})/.exec(st.stderr) : null;
     if (m) {
       const s = JSON.parse(m[1]!) as { exits: number; outsideMs: number };
       hostPerExit.push((s.outsideMs * 1e6) / s.exits);
@@ -62,22 +70,25 @@ function main(): void {
     }
   }
   const native = summarize(results.native!).median;
+  const runsc = results.runsc!.length ? summarize(results.runsc!).median : 0;
   const rows: string[][] = [];
   for (const [name, xs] of Object.entries(results)) {
-    if (!xs.length) { rows.push([name, 'not measured', '', '']); continue; }
+    if (!xs.length) { rows.push([name, 'not measured', '', '', '']); continue; }
     const s = summarize(xs);
-    rows.push([name, (s.median / 1000).toFixed(2), `${(s.min / 1000).toFixed(2)}..${(s.max / 1000).toFixed(2)}`, (s.median / native).toFixed(1) + 'x']);
+    rows.push([name, (s.median / 1000).toFixed(2), `${(s.min / 1000).toFixed(2)}..${(s.max / 1000).toFixed(2)}`,
+      (s.median / native).toFixed(1) + 'x', runsc ? (runsc / s.median).toFixed(2) + 'x' : '']);
   }
-  const ts = summarize(results.tsvisor!).median, fl = summarize(results.floor!).median;
   console.log(`bench/syscall: getppid, ${RUNS} runs each (median; spread min..max)`);
   console.log(`machine: ${machine()}`);
-  console.log(table(['', 'µs per call', 'spread', 'vs native'], rows));
-  console.log(`TypeScript's share: tsvisor - floor = ${((ts - fl) / 1000).toFixed(2)} µs per syscall`);
+  console.log(table(['', 'µs per call', 'spread', 'vs native', 'speed vs runsc'], rows));
+  if (kvm) {
+    const ts = summarize(results[label('kvm')]!).median, fl = summarize(results.floor!).median;
+    console.log(`TypeScript's share on KVM: tsvisor kvm - floor = ${((ts - fl) / 1000).toFixed(2)} µs per syscall`);
+  }
   if (hostPerExit.length) {
     const h = summarize(hostPerExit);
     console.log(`tsvisor's own count of host time outside KVM_RUN per exit: ${(h.median / 1000).toFixed(2)} µs (${(h.min / 1000).toFixed(2)}..${(h.max / 1000).toFixed(2)})`);
   }
-  if (results.runsc!.length) console.log(`tsvisor vs runsc (ptrace): ${(summarize(results.runsc!).median / ts).toFixed(2)}x faster`);
 }
 
 main();
