@@ -196,12 +196,54 @@ for (const p of platforms()) {
     assert.is(treeDigest(w.secretDir), outsideBefore, 'the directory next to the root changed');
   });
 
+  s('--rootfs-writable writes through to the root, never outside it', () => {
+    const outsideBefore = treeDigest(w.secretDir);
+    const secretBefore = fs.readFileSync(path.join(w.top, 'secret'), 'utf8');
+    const r = sandbox(p.name, w, [
+      'echo pwned > /abs-to-outside/secret 2>&1; echo pwned > /abs-to-secret 2>&1; echo pwned > /rel-to-secret 2>&1',
+      'echo pwned > /data/climb 2>&1; echo pwned > /dotdots/secret 2>&1; rm /data/up/../../secret 2>&1',
+      'mkdir /w; echo hello > /w/f; ln /w/f /w/g; mv /w/f /w/h; chmod 640 /w/h; ln -s h /w/s; mkfifo /w/p',
+      'echo appended >> /data/file; truncate -s 3 /data/sub/deep; rm /data/sub/deep; true',
+    ].join('\n'), ['--rootfs-writable']);
+    try {
+      assert.is(r.error, undefined, r.error);
+      assert.is(treeDigest(w.secretDir), outsideBefore, 'the directory next to the root changed');
+      assert.is(fs.readFileSync(path.join(w.top, 'secret'), 'utf8'), secretBefore);
+      // The planted symlinks resolved inside the sandbox (where /tmp is a tmpfs of its own).
+      assert.match(r.stdout + r.stderr, /can't create|No such file or directory/);
+      assert.is(fs.readFileSync(path.join(w.root, 'w', 'h'), 'utf8'), 'hello\n');
+      assert.is(fs.statSync(path.join(w.root, 'w', 'h')).mode & 0o777, 0o640);
+      assert.is(fs.statSync(path.join(w.root, 'w', 'g')).ino, fs.statSync(path.join(w.root, 'w', 'h')).ino);
+      assert.is(fs.readlinkSync(path.join(w.root, 'w', 's')), 'h');
+      assert.ok(fs.statSync(path.join(w.root, 'w', 'p')).isFIFO());
+      assert.is(fs.readFileSync(path.join(w.root, 'data', 'file'), 'utf8'), 'inside\nappended\n');
+      assert.not.ok(fs.existsSync(path.join(w.root, 'data', 'sub', 'deep')));
+    } finally {
+      fs.rmSync(path.join(w.root, 'w'), { recursive: true, force: true });
+      fs.writeFileSync(path.join(w.root, 'data', 'file'), 'inside\n');
+      fs.writeFileSync(path.join(w.root, 'data', 'sub', 'deep'), 'deep inside\n');
+    }
+  });
+
+  s('a read-write bind mount writes through; a read-only one refuses', () => {
+    const r = sandbox(p.name, w, 'echo more >> /rw/plain; echo n > /rw/new; mv /rw/new /rw/moved; ls /rw; cat /rw/plain',
+      ['--mount', `${w.bind}:/rw`]);
+    try {
+      assert.is(r.error, undefined, r.error);
+      assert.is(fs.readFileSync(path.join(w.bind, 'plain'), 'utf8'), 'bind file\nmore\n');
+      assert.is(fs.readFileSync(path.join(w.bind, 'moved'), 'utf8'), 'n\n');
+    } finally {
+      fs.writeFileSync(path.join(w.bind, 'plain'), 'bind file\n');
+      fs.rmSync(path.join(w.bind, 'moved'), { force: true });
+    }
+  });
+
   s('a read-only bind mount refuses writes; the host directory stays as it was', () => {
     const before = treeDigest(w.bind);
     const r = sandbox(p.name, w, 'cat /bind/plain; echo x > /bind/plain 2>&1; rm /bind/plain 2>&1; mkdir /bind/n 2>&1; true',
       ['--mount', `${w.bind}:/bind:ro`]);
     assert.is(r.error, undefined, r.error);
-    assert.match(r.stdout, /bind file/);
+    assert.match(r.stdout, /bind file/, r.stdout + r.stderr);
     assert.match(r.stdout, /Read-only file system/);
     assert.is(treeDigest(w.bind), before);
   });

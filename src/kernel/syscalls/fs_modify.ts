@@ -9,7 +9,8 @@ import {
 } from '../errno';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK } from '../abi/stat';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW } from '../abi/fcntl';
-import { host } from '../../native';
+import { host, hostWrite } from '../../native';
+import { HostRegularFile } from '../vfs/hostfs';
 import type { Task } from '../task';
 import type { Dentry } from '../vfs/dentry';
 import type { FileDescription } from '../vfs/file';
@@ -346,6 +347,7 @@ export const sysFallocate: Handler = (t) => {
   if (i.isDir) return -EISDIR;
   if (!i.isReg) return -ENODEV;
   if (off + len > 2 ** 63) return -EFBIG;
+  if (f instanceof HostRegularFile) return hostWrite.fallocate(f.hostFd, mode, off, len);
   if (!(f instanceof TmpRegFile)) return i.sb.readonly ? -EROFS : -EOPNOTSUPP;
   const tf: TmpFile = f.file;
   if (mode & (FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE)) return -EOPNOTSUPP;
@@ -364,7 +366,10 @@ function doFsync(t: Task): number {
   const f = getIoFile(t, t.regs.argInt(0));
   if (f === null) return -EBADF;
   const d = f.dentry;
-  return d !== null && (d.inode.isReg || d.inode.isDir) ? 0 : -EINVAL;
+  if (d === null || !(d.inode.isReg || d.inode.isDir)) return -EINVAL;
+  // Written-through host files are synced on the host; tmpfs has nothing to write back.
+  if (f instanceof HostRegularFile && f.writable) return hostWrite.fsync(f.hostFd);
+  return 0;
 }
 /** implements Linux fsync(2) */
 export const sysFsync: Handler = doFsync;

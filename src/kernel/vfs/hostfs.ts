@@ -1,11 +1,15 @@
-// hostfs: the sandbox root, a host directory, read-only in this slice.
+// hostfs: a host directory (the sandbox root, or a --mount bind), read-only,
+// or written through when configured (--rootfs-writable, a read-write bind).
 //
 // Every lookup opens exactly one component relative to its directory's O_PATH fd
 // with openat2(O_PATH|O_NOFOLLOW, RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|
 // RESOLVE_NO_MAGICLINKS|RESOLVE_NO_XDEV): the host never follows a link or a
 // `..` for us, and never crosses into another host mount (a host mount point
 // inside the root reads as EACCES). Symlinks are read with readlinkat and
-// resolved by the VFS (namei.ts) inside the sandbox root.
+// resolved by the VFS (namei.ts) inside the sandbox root. Changes are single
+// *at calls on a walked directory fd and one name, or act on an inode's own
+// O_PATH fd (AT_EMPTY_PATH, or a reopen through /proc/self/fd); writes go from
+// guest memory straight into the host file (pwrite).
 //
 // Host device nodes, FIFOs and sockets are stat'ed but never opened on the host:
 // opening one gives EACCES for device nodes (as on a nodev mount) and ENXIO for
@@ -15,10 +19,11 @@
 // Each cached inode holds one O_PATH fd (closed on release); an open file holds
 // one more, opened by name from the parent directory's fd and checked to be the
 // same inode (dev, ino) as the one looked up.
-import { host, type PathArg } from '../../native';
-import { EACCES, EINVAL, EIO, EISDIR, ELOOP, ENAMETOOLONG, ENOTDIR, ENXIO, ESTALE, EXDEV } from '../errno';
+import { host, hostWrite, type PathArg } from '../../native';
+import { EACCES, EINVAL, EIO, EISDIR, ELOOP, ENAMETOOLONG, ENOTDIR, ENXIO, EPERM, EROFS, ESTALE, EXDEV } from '../errno';
 import {
-  AT_EMPTY_PATH, AT_FDCWD, AT_STATX_SYNC_TYPE, AT_SYMLINK_NOFOLLOW, FIONREAD, O_CLOEXEC, O_DIRECTORY,
+  AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_STATX_SYNC_TYPE, AT_SYMLINK_NOFOLLOW, FIONREAD, O_ACCMODE, O_APPEND, O_CLOEXEC,
+  O_CREAT, O_DIRECTORY, O_EXCL, O_WRONLY,
   O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, PATH_MAX, RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS,
   RESOLVE_NO_SYMLINKS, RESOLVE_NO_XDEV, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET,
 } from '../abi/fcntl';
@@ -34,7 +39,13 @@ import type { Mappable } from '../mm/vma';
 import type { Task } from '../task';
 import type { Dentry } from './dentry';
 import { InodeFile } from './file';
-import { allocAnonDev, allocMntId, Inode, Superblock, type VfsCtx } from './inode';
+import {
+  ATTR_ATIME, ATTR_GID, ATTR_MODE, ATTR_MTIME, ATTR_SIZE, ATTR_UID, AttrChange, RENAME_EXCHANGE, allocAnonDev, allocMntId,
+  Inode, Superblock, type VfsCtx,
+} from './inode';
+
+const UTIME_OMIT = 0x3ffffffe;
+const KERNEL_CTX = { root: null, task: null, creds: null } as unknown as VfsCtx;
 
 /** How hostfs asks the host to resolve a single component. */
 export const HOST_RESOLVE = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
@@ -83,9 +94,9 @@ export class HostInode extends Inode {
     sb: Superblock,
     /** O_PATH fd on the host; -1 once released. */
     public fd: number,
-    readonly parentInode: HostInode | null,
-    /** Name in the parent directory (latin1 of the raw bytes). */
-    readonly name: string,
+    public parentInode: HostInode | null,
+    /** Name in the parent directory (latin1 of the raw bytes); rename moves it. */
+    public name: string,
     st: DataView,
   ) {
     super(sb, statIno(st, 0), statMode(st, 0), statUid(st, 0), statGid(st, 0));
@@ -114,7 +125,10 @@ export class HostInode extends Inode {
   override open(_ctx: VfsCtx, _dentry: Dentry, flags: number): InodeFile | number {
     switch (this.mode & S_IFMT) {
       case S_IFREG: {
-        const fd = this.openHost();
+        // Writing (writable hostfs only: the VFS refused it on a read-only one) reopens this
+        // very inode through its O_PATH fd, never a name.
+        const wr = (flags & O_ACCMODE) !== O_RDONLY;
+        const fd = wr ? this.reopen(flags & O_ACCMODE) : this.openHost();
         return fd < 0 ? fd : new HostRegularFile(flags, fd, this);
       }
       case S_IFDIR: {
@@ -149,6 +163,110 @@ export class HostInode extends Inode {
     return 0;
   }
 
+  /** Opens this inode itself (through /proc/self/fd of its O_PATH fd) with the access mode
+   *  asked; a host fd or -errno. */
+  reopen(acc: number): number {
+    const fd = host.openat(AT_FDCWD, `/proc/self/fd/${this.fd}`, acc | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, 0);
+    return fd < 0 ? mapHostError(fd) : fd;
+  }
+
+  /** Reads type, mode and owner again after a change. */
+  private refresh(): void {
+    if (host.fstat(this.fd, sbuf, 0) < 0) return;
+    this.mode = statMode(sdv, 0); this.uid = statUid(sdv, 0); this.gid = statGid(sdv, 0);
+  }
+
+  // ---- writable hostfs: each change is one *at call on this directory's fd and a name, or on
+  // the inode's own O_PATH fd (hostfs_write.cc).
+
+  override create(_dir: Dentry, name: string, mode: number, _uid: number, _gid: number, _rdev: number,
+    target: string | null): Inode | number {
+    if (this.sb.readonly) return -EROFS;
+    const n = hostName(name);
+    let r: number;
+    switch (mode & S_IFMT) {
+      case S_IFDIR: r = hostWrite.mkdirat(this.fd, n, mode & 0o7777); break;
+      case S_IFLNK: r = hostWrite.symlinkat(hostName(target ?? ''), this.fd, n); break;
+      case S_IFREG: {
+        r = host.openat2(this.fd, n, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode & 0o7777, HOST_RESOLVE);
+        if (r >= 0) { host.close(r); r = 0; }
+        break;
+      }
+      case S_IFIFO: case S_IFSOCK: r = hostWrite.mknodat(this.fd, n, mode); break;
+      default: return -EPERM;
+    }
+    if (r < 0) return mapHostError(r);
+    const i = this.lookup(KERNEL_CTX, name);
+    if (typeof i === 'number') return i;
+    // The host's umask must not narrow what the guest asked for.
+    if ((mode & S_IFMT) !== S_IFLNK && ((i as HostInode).mode & 0o7777) !== (mode & 0o7777)) {
+      hostWrite.fchmodPath((i as HostInode).fd, mode & 0o7777);
+      (i as HostInode).refresh();
+    }
+    return i;
+  }
+
+  override link(_dir: Dentry, name: string, old: Dentry): number {
+    if (this.sb.readonly) return -EROFS;
+    const o = old.inode;
+    if (!(o instanceof HostInode) || o.sb !== this.sb || o.parentInode === null) return -EXDEV;
+    const r = hostWrite.linkat(o.parentInode.fd, hostName(o.name), this.fd, hostName(name));
+    return r < 0 ? mapHostError(r) : 0;
+  }
+
+  override unlink(_dir: Dentry, name: string, _victim: Dentry): number {
+    if (this.sb.readonly) return -EROFS;
+    const r = hostWrite.unlinkat(this.fd, hostName(name), 0);
+    return r < 0 ? mapHostError(r) : 0;
+  }
+
+  override rmdir(_dir: Dentry, name: string, _victim: Dentry): number {
+    if (this.sb.readonly) return -EROFS;
+    const r = hostWrite.unlinkat(this.fd, hostName(name), AT_REMOVEDIR);
+    return r < 0 ? mapHostError(r) : 0;
+  }
+
+  override rename(_dir: Dentry, oldName: string, src: Dentry, newDir: Dentry, newName: string, target: Dentry | null,
+    flags: number): number {
+    if (this.sb.readonly) return -EROFS;
+    const nd = newDir.inode;
+    if (!(nd instanceof HostInode) || nd.sb !== this.sb) return -EXDEV;
+    const r = hostWrite.renameat2(this.fd, hostName(oldName), nd.fd, hostName(newName), flags);
+    if (r < 0) return mapHostError(r);
+    const si = src.inode as HostInode;
+    si.parentInode = nd; si.name = newName;
+    if ((flags & RENAME_EXCHANGE) && target !== null) {
+      const ti = target.inode as HostInode;
+      ti.parentInode = this; ti.name = oldName;
+    }
+    return 0;
+  }
+
+  override setattr(_d: Dentry | null, a: AttrChange): number {
+    if (this.sb.readonly) return -EROFS;
+    let r = 0;
+    if (a.mask & ATTR_SIZE) {
+      if (!this.isReg) return this.isDir ? -EISDIR : -EINVAL;
+      const fd = this.reopen(O_WRONLY);
+      if (fd < 0) return fd;
+      r = hostWrite.ftruncate(fd, a.size);
+      host.close(fd);
+      if (r < 0) return r;
+    }
+    if (a.mask & ATTR_MODE) { r = hostWrite.fchmodPath(this.fd, a.mode & 0o7777); if (r < 0) return r; }
+    if (a.mask & (ATTR_UID | ATTR_GID)) {
+      r = hostWrite.fchownPath(this.fd, a.mask & ATTR_UID ? a.uid : -1, a.mask & ATTR_GID ? a.gid : -1);
+      if (r < 0) return r;
+    }
+    if (a.mask & (ATTR_ATIME | ATTR_MTIME)) {
+      r = hostWrite.utimensPath(this.fd, a.atimeSec, a.mask & ATTR_ATIME ? a.atimeNsec : UTIME_OMIT,
+        a.mtimeSec, a.mask & ATTR_MTIME ? a.mtimeNsec : UTIME_OMIT);
+      if (r < 0) return r;
+    }
+    this.refresh();
+    return 0;
+  }
+
   override statx(dv: DataView, off: number, mask: number, flags: number): number {
     const r = host.statx(this.fd, '', AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | (flags & AT_STATX_SYNC_TYPE), mask, dv, off);
     if (r < 0) return r;
@@ -162,8 +280,8 @@ export class HostInode extends Inode {
     if (r < 0) return r;
     dv.setUint32(off + F_FSID, this.sb.dev, true);
     dv.setUint32(off + F_FSID + 4, 0, true);
-    const flags = dv.getUint32(off + F_FLAGS, true);
-    dv.setUint32(off + F_FLAGS, flags | ST_RDONLY | ST_VALID | this.sb.mountFlags, true);
+    const flags = dv.getUint32(off + F_FLAGS, true) & ~ST_RDONLY;
+    dv.setUint32(off + F_FLAGS, flags | (this.sb.readonly ? ST_RDONLY : 0) | ST_VALID | this.sb.mountFlags, true);
     return 0;
   }
 
@@ -173,7 +291,13 @@ export class HostInode extends Inode {
     if (this.map !== null) return this.map;
     const fd = this.openHost();
     if (fd < 0) return fd;
-    this.map = new HostMappable(fd, this.sb.dev, this.ino);
+    // A file the sandbox cannot change (read-only host directory: below the overlay, or a
+    // read-only mount) goes through the page cache, keyed by its host identity and version.
+    let key: string | undefined;
+    if (this.sb.readonly && host.fstat(fd, sbuf, 0) >= 0) {
+      key = `${statDev(sdv, 0)}:${statIno(sdv, 0)}:${sdv.getUint32(88, true)}.${sdv.getUint32(96, true)}:${statSize(sdv, 0)}`;
+    }
+    this.map = new HostMappable(fd, this.sb.dev, this.ino, key);
     return this.map;
   }
 
@@ -199,7 +323,7 @@ function patchStatx(dv: DataView, off: number, sb: Superblock): void {
 const mapFinalizer = new FinalizationRegistry<number>((fd) => { host.close(fd); });
 
 export class HostMappable implements Mappable {
-  constructor(private readonly fd: number, readonly dev: number, readonly ino: number) {
+  constructor(private readonly fd: number, readonly dev: number, readonly ino: number, readonly cacheKey?: string) {
     mapFinalizer.register(this, fd);
   }
   readForMap(dst: Uint8Array, off: number, len: number, fileOffset: number): number {
@@ -230,7 +354,16 @@ export class HostRegularFile extends InodeFile {
     return n;
   }
 
-  private size(): number {
+  /** Writes go from guest memory straight to the host file (writable hostfs). */
+  override write(_t: Task, src: Uint8Array, off: number, len: number, pos: number): number {
+    let p: number;
+    if (this.flags & O_APPEND) { const s = this.size(); if (s < 0) return s; p = s; } else p = pos < 0 ? this.pos : pos;
+    const n = host.pwrite(this.hostFd, src, off, len, p);
+    if (n > 0 && pos < 0) this.pos = p + n;
+    return n;
+  }
+
+  size(): number {
     const r = host.fstat(this.hostFd, sbuf, 0);
     return r < 0 ? r : statSize(sdv, 0);
   }

@@ -132,6 +132,18 @@ export class Vfs {
     const ctx: VfsCtx = { root: this.root, task: null, creds: null };
     const target = m.target.replace(/\/+$/, '');
     if (!target.startsWith('/') || target === '') throw new Error(`--mount: ${m.target}: the guest path must be absolute and not /`);
+    // Missing parents are made (mkdir -p), as runsc makes mount points.
+    const parts = target.split('/').filter((x) => x.length > 0);
+    for (let i = 1; i < parts.length; i++) {
+      const sub = '/' + parts.slice(0, i).join('/');
+      const have = walk(ctx, this.root, sub, LOOKUP_FOLLOW);
+      if (typeof have !== 'number') { have.put(); continue; }
+      const pp = walkParent(ctx, this.root, sub);
+      if (typeof pp === 'number') break;
+      const d = createIn(ctx, pp.dir, pp.last, S_IFDIR | 0o755, 0, null);
+      pp.dir.put();
+      if (typeof d !== 'number') d.put();
+    }
     const p = walkParent(ctx, this.root, target);
     if (typeof p === 'number') throw new Error(`--mount: ${m.target}: its parent directory is not in the sandbox (errno ${-p})`);
     try {
