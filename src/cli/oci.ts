@@ -87,17 +87,14 @@ export async function ociMain(argv: string[]): Promise<number> {
     .argument('<id>')
     .action(async (id: string, o: { bundle: string; pidFile?: string; consoleSocket?: string; detach: boolean }) => {
       const g = globals();
-      await life.create(g, id, o);
-      const pid = life.state(g, id).pid;
-      life.start(g, id);
-      if (o.detach) return;
-      // Wait for the sandbox, then remove the container, as `runc run` does.
-      const { processStart } = await import('../runtime/state');
-      const startTime = processStart(pid);
-      while (processStart(pid) === startTime) await new Promise((r) => setTimeout(r, 20));
-      const { readState } = await import('../runtime/state');
-      status = readState(g.root, id)?.exitStatus ?? 0;
-      life.del(g, id, true);
+      if (o.detach) {
+        await life.create(g, id, o);
+        life.start(g, id);
+        return;
+      }
+      const { makePlatform } = await import('./run');
+      const { cpuFacts } = await import('./cpu');
+      status = await life.runForeground(g, id, o, { makePlatform: (name, mem) => makePlatform(name, mem, false), cpu: cpuFacts() });
     });
 
   program.command('start').description('start a created container').argument('<id>')

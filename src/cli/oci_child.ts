@@ -4,6 +4,7 @@
 //   node oci_child.js <mode> <json>
 // with fds 0-2 the container's stdio and fd 3 the ready pipe. Nothing is written
 // to fds 0-2: messages go to the runtime log.
+import * as fs from 'fs';
 import { RuntimeLog } from '../runtime/log';
 import type { ChildGlobals } from '../runtime/lifecycle';
 import { runSandbox } from '../runtime/sandbox';
@@ -22,7 +23,11 @@ async function childMain(argv: string[]): Promise<number> {
   try {
     if (mode === 'sandbox') {
       return await runSandbox({
-        root: g.root, id: String(args.id), bundle: String(args.bundle), platform: g.platform, log, readyFd: READY_FD,
+        root: g.root, id: String(args.id), bundle: String(args.bundle), platform: g.platform, log,
+        onReady: (msg) => {
+          try { fs.writeSync(READY_FD, msg + '\n'); } catch { /* create went away */ }
+          try { fs.closeSync(READY_FD); } catch { /* closed */ }
+        },
         makePlatform: (name, mem) => makePlatform(name, mem, false), cpu: cpuFacts(),
       });
     }

@@ -9,6 +9,7 @@ import { ControlClient } from './control';
 import { openPty, sendConsole } from './console';
 import { runHooks } from './hooks';
 import { runExecProxy } from './exec_proxy';
+import { runSandbox, type SandboxOptions } from './sandbox';
 import { loadBundle, validateProcess, type OciProcess, type OciResources } from './spec';
 import {
   containerDir, controlSocket, liveStatus, listIds, ociState, processStart, readState, removeContainerDir,
@@ -109,6 +110,49 @@ export async function create(g: GlobalOptions, id: string, o: CreateOptions): Pr
   }
 }
 
+/** What the sandbox needs from the CLI layer (the platform constructors and CPU facts). */
+export type SandboxFactories = Pick<SandboxOptions, 'makePlatform' | 'cpu'>;
+
+/** A foreground `run`: this process is the sandbox (one process start instead of two); the
+ *  container is deleted when it exits. Returns its exit status. */
+export async function runForeground(g: GlobalOptions, id: string, o: CreateOptions, f: SandboxFactories): Promise<number> {
+  validateId(id);
+  const bundle = path.resolve(o.bundle);
+  fs.mkdirSync(g.root, { recursive: true, mode: 0o711 });
+  if (readState(g.root, id)) throw new Error(`container with id exists: ${id}`);
+  const cfg = loadBundle(bundle);
+  if (!cfg.process.terminal && o.consoleSocket) throw new Error('cannot use console socket if runc will not detach or allocate tty');
+  try { fs.mkdirSync(containerDir(g.root, id), { mode: 0o711 }); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  // A terminal without --console-socket is our own (as runc run in the foreground).
+  const pty = cfg.process.terminal && o.consoleSocket ? openPty(cfg.process.consoleSize) : null;
+  let failed = '';
+  let status: number;
+  try {
+    status = await runSandbox({
+      root: g.root, id, bundle, platform: g.platform, log: g.log, ...f, autoStart: true,
+      stdio: pty ? [pty.slave, pty.slave, pty.slave] : undefined,
+      onReady: (msg) => {
+        if (msg !== 'ok') { failed = msg.replace(/^error: /, ''); return; }
+        if (pty) sendConsole(path.resolve(o.consoleSocket!), pty.master);
+        if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(process.pid));
+        const st = ociState(load(g, id));
+        runHooks('createRuntime', cfg.hooks.createRuntime, { ...st, status: 'creating' });
+        runHooks('prestart', cfg.hooks.prestart, { ...st, status: 'creating' });
+      },
+      onStarted: () => {
+        try { runHooks('poststart', cfg.hooks.poststart, ociState(load(g, id))); } catch (e) { g.log.warn((e as Error).message); }
+      },
+    });
+  } finally {
+    if (pty) { require('../native').host.close(pty.master); require('../native').host.close(pty.slave); }
+  }
+  if (failed) { removeContainerDir(g.root, id); throw new Error(failed); }
+  del(g, id, true);
+  return status;
+}
+
 export function start(g: GlobalOptions, id: string): void {
   const s = load(g, id);
   const status = liveStatus(s);
@@ -152,7 +196,7 @@ export function del(g: GlobalOptions, id: string, force: boolean): void {
   }
   const status = liveStatus(s);
   if ((status === 'running' || status === 'paused') && !force) throw new Error(`cannot delete container ${id} that is not stopped: ${status}`);
-  if (status !== 'stopped') {
+  if (status !== 'stopped' && s.pid !== process.pid) {
     killHost(s.pid, 'SIGKILL');
     if (!waitGone(s.pid, s.pidStart, 5000)) throw new Error(`container ${id}: the sandbox (pid ${s.pid}) did not exit after SIGKILL`);
   }

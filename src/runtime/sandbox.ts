@@ -3,7 +3,6 @@
 // socket, waits for `start`, runs the guest, and exits with init's status
 // (128+N when signal N killed it). Its fds 0-2 are the container's stdio: it
 // never writes there itself; its messages go to the runtime log.
-import * as fs from 'fs';
 import * as os from 'os';
 import { HUGE_SIZE, MemoryFile } from '../kernel/mm/memory_file';
 import { Kernel, type SandboxExit } from '../kernel/kernel';
@@ -29,8 +28,16 @@ export interface SandboxOptions {
   /** The global --platform (the container's annotation wins). */
   platform: string;
   log: RuntimeLog;
-  /** Where "ok" or the error goes once the container is created (then closed). */
-  readyFd: number;
+  /** Told "ok" or "error: ..." once the container is created (or could not be). With autoStart
+   *  it may throw to abort before the guest runs (a failed hook). */
+  onReady: (msg: string) => void;
+  /** Start at once (a foreground `run`): no wait for `start`; INT, TERM, HUP, QUIT and WINCH
+   *  received are forwarded to the container's init, as runc run forwards them. */
+  autoStart?: boolean;
+  /** Called once the guest has been let run (autoStart): the poststart hooks. */
+  onStarted?: () => void;
+  /** Host fds that become init's fds 0, 1, 2 (default: this process's own 0, 1, 2). */
+  stdio?: number[];
   makePlatform: (name: string, mem: MemoryFile) => Platform;
   cpu: CpuFacts;
 }
@@ -82,10 +89,7 @@ export function exitCode(waitStatus: number): number {
 }
 
 export async function runSandbox(o: SandboxOptions): Promise<number> {
-  const ready = (msg: string) => {
-    try { fs.writeSync(o.readyFd, msg + '\n'); } catch { /* create went away */ }
-    try { fs.closeSync(o.readyFd); } catch { /* closed */ }
-  };
+  const ready = (msg: string) => { try { o.onReady(msg); } catch { /* told already */ } };
   let cfg: ContainerConfig, kernel: Kernel, mem: MemoryFile, platform: Platform;
   try {
     cfg = loadBundle(o.bundle);
@@ -106,7 +110,7 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
   }
   const p = cfg.process;
   const initPid = kernel.spawnProcess({
-    path: p.args[0]!, argv: p.args, envp: p.env ?? [], stdio: [0, 1, 2], cwd: p.cwd,
+    path: p.args[0]!, argv: p.args, envp: p.env ?? [], stdio: o.stdio ?? [0, 1, 2], cwd: p.cwd,
     uid: p.user.uid, gid: p.user.gid, groups: p.user.additionalGids, noNewPrivs: p.noNewPrivileges === true,
     limits: limitsFor(p),
   });
@@ -238,7 +242,24 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
     return 1;
   }
   process.on(POKE_SIGNAL, () => { /* only interrupts the guest so the event loop runs */ });
-  ready('ok');
+  try {
+    o.onReady('ok');
+  } catch (e) {
+    o.log.error((e as Error).message);
+    state.status = 'stopped';
+    save();
+    server.close();
+    return 1;
+  }
+  const forward = (sig: NodeJS.Signals) => kernel.signalFromHost(os.constants.signals[sig], false);
+  const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGWINCH'];
+  if (o.autoStart) {
+    for (const sig of forwarded) process.on(sig, forward);
+    state.status = 'running';
+    save();
+    startGuest();
+    if (o.onStarted) setImmediate(o.onStarted);
+  }
 
   await started;
   let exit: SandboxExit;
@@ -248,6 +269,7 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
     exit = { status: 125, signal: 0, internalError: e instanceof Error ? e.stack ?? e.message : String(e) };
   }
   if (exit.internalError) o.log.error(`sandbox: ${exit.internalError}`);
+  if (o.autoStart) for (const sig of forwarded) process.off(sig, forward);
   state.status = 'stopped';
   state.exitStatus = exit.status;
   save();

@@ -265,6 +265,17 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
     ok(c, ['delete', 'tty']);
   });
 
+  t('run in the foreground: the output and exit status, then it is gone; run -d leaves it running', () => {
+    const b = bundle(c, ['sh', '-c', 'echo fg; exit 6']);
+    const r = runtime(c, ['run', '--bundle', b, 'fg']);
+    assert.equal([r.status, r.stdout], [6, 'fg\n']);
+    fails(c, ['state', 'fg'], /does not exist/);
+    const d = runtime(c, ['run', '-d', '--bundle', bundle(c, ['sleep', '100']), 'bg']);
+    assert.is(d.status, 0, lastError(c));
+    assert.is((JSON.parse(ok(c, ['state', 'bg'])) as { status: string }).status, 'running');
+    ok(c, ['delete', '--force', 'bg']);
+  });
+
   t('spec, features and --version as runc has them', () => {
     const d = path.join(c.dir, 'specdir');
     fs.mkdirSync(d);
