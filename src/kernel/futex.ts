@@ -1,6 +1,7 @@
 // Futex wait queues. Private futexes are keyed by (address space, address), shared
 // ones by the physical address of the word, as Linux keys them by (mm, address) and
-// (inode/page, offset).
+// (inode/page, offset). Each key's waiters are kept in arrival order (Linux's
+// hash-bucket plist for equal priorities).
 import type { Task } from './task';
 
 export class FutexWaiter {
@@ -24,36 +25,47 @@ export class FutexTable {
     if (q.length === 0) this.queues.delete(w.key);
   }
 
-  /** Wakes up to n waiters on key whose bitset intersects; returns how many. */
-  wake(key: string, n: number, bitset: number): number {
+  /** Wakes waiters on key whose bitset intersects; returns how many. As Linux's futex_wake, the
+   *  count is checked after each wake, so nr <= 0 still wakes one. */
+  wake(key: string, nr: number, bitset: number): number {
     const q = this.queues.get(key);
     if (!q) return 0;
     let woken = 0;
-    for (let i = 0; i < q.length && woken < n;) {
+    for (let i = 0; i < q.length;) {
       const w = q[i]!;
       if ((w.bitset & bitset) === 0) { i++; continue; }
       q.splice(i, 1);
       w.woken = true;
       w.task.kernel.wakeTask(w.task);
-      woken++;
+      if (++woken >= nr) break;
     }
     if (q.length === 0) this.queues.delete(key);
     return woken;
   }
 
-  /** Wakes up to n waiters on from, then moves up to m of the rest to `to`. Returns woken + moved. */
-  requeue(from: string, to: string, n: number, m: number): number {
-    const woken = this.wake(from, n, 0xffffffff);
+  /** futex_requeue: wakes up to nrWake waiters on `from` (any bitset), then moves up to nrRequeue
+   *  of the rest to `to` (onto the same key they stay where they are). Returns woken + moved. */
+  requeue(from: string, to: string, nrWake: number, nrRequeue: number): number {
     const q = this.queues.get(from);
-    let moved = 0;
-    while (q && q.length > 0 && moved < m) {
-      const w = q.shift()!;
-      w.key = to;
-      this.enqueue(w);
-      moved++;
+    if (!q) return 0;
+    let count = 0;
+    const moved: FutexWaiter[] = [];
+    for (let i = 0; i < q.length;) {
+      if (count - nrWake >= nrRequeue) break;
+      const w = q[i]!;
+      if (++count <= nrWake) {
+        q.splice(i, 1);
+        w.woken = true;
+        w.task.kernel.wakeTask(w.task);
+        continue;
+      }
+      if (from === to) { i++; continue; }
+      q.splice(i, 1);
+      moved.push(w);
     }
-    if (q && q.length === 0) this.queues.delete(from);
-    return woken + moved;
+    if (q.length === 0) this.queues.delete(from);
+    for (const w of moved) { w.key = to; this.enqueue(w); }
+    return count;
   }
 
   waiters(key: string): number { return this.queues.get(key)?.length ?? 0; }

@@ -17,6 +17,7 @@ import type { ThreadGroup } from './thread_group';
 import { bindGroup, exitGroup, exitTask, reap } from './task_exit';
 import { RLIMIT_CORE } from './limits';
 import { monotonicNs } from './timers';
+import { chargeSys, chargeUser, cpuTimerLeftNs } from './cputime';
 import { RET_BLOCK, RET_NO_WRITEBACK, type SyscallEntry } from './syscalls/types';
 import { buildTable } from './syscalls/table';
 import { Credentials, SignalHandlers, Task, TASK_BLOCKED, TASK_EXITED, TASK_RUNNABLE } from './task';
@@ -97,6 +98,9 @@ export class Kernel {
   readonly sdv = new DataView(this.scratch.buffer);
   readonly bootTime = Date.now();
   private readonly runQueue: Task[] = [];
+  /** CPU accounting: the task whose run last returned, and when (performance.now() ms). */
+  private acctTask: Task | null = null;
+  private acctStamp = 0;
   private nextTid = 1;
   private exit: SandboxExit | null = null;
   private wake: (() => void) | null = null;
@@ -330,16 +334,23 @@ export class Kernel {
         t.inSyscall = false;
         if (!deliverSignals(t, inSys) || t.state !== TASK_RUNNABLE) { this.runQueue.shift(); continue; }
       }
-      this.armTickIfNeeded();
+      this.armTickIfNeeded(t);
       this.vdso?.onExit();
       try {
+        // CPU time (cputime.ts): inside run is user time, from its exit to the next run system time.
+        const t0 = performance.now();
+        if (this.acctTask === t) chargeSys(t, (t0 - this.acctStamp) * 1e6);
         const ev = this.platform.run(t);
+        const t1 = performance.now();
+        chargeUser(t, (t1 - t0) * 1e6);
+        this.acctTask = t; this.acctStamp = t1;
         switch (ev.kind) {
           case EV_SYSCALL: this.dispatch(t); break;
           case EV_FAULT: this.handleFault(t, ev.vector, ev.errorCode, ev.faultAddr); break;
           case EV_INTERRUPTED:
             // The tick: let the others run and the event loop breathe.
             this.tickArmedUntil = 0;
+            this.acctTask = null;
             if (this.runQueue[0] === t && this.runQueue.length > 1) { this.runQueue.shift(); this.runQueue.push(t); }
             return;
           case EV_PANIC: this.internalError(`platform: ${ev.message}`); return;
@@ -349,17 +360,24 @@ export class Kernel {
         this.internalError(e instanceof Error ? e.stack ?? e.message : String(e));
         return;
       }
-      if (t.state !== TASK_RUNNABLE) this.runQueue.shift();
+      if (t.state !== TASK_RUNNABLE) {
+        if (t.state !== TASK_EXITED) chargeSys(t, (performance.now() - this.acctStamp) * 1e6);
+        this.acctTask = null;
+        this.runQueue.shift();
+      }
     }
   }
 
   /** Arms the preemption tick when another task is runnable or host work is pending (each tick costs). */
-  private armTickIfNeeded(): void {
-    if (this.runQueue.length <= 1 && !this.timers.pending() && !this.hasBlockedOnHost()) return;
+  private armTickIfNeeded(t: Task): void {
+    // A CPU itimer (ITIMER_VIRTUAL/PROF) needs the tick too, no later than it is due.
+    const cpuLeft = cpuTimerLeftNs(t.group);
+    if (cpuLeft === 0 && this.runQueue.length <= 1 && !this.timers.pending() && !this.hasBlockedOnHost()) return;
     const now = monotonicNs();
     if (this.tickArmedUntil > now) return;
-    this.tickArmedUntil = now + this.sliceNs;
-    this.platform.armTick(this.sliceNs);
+    const slice = cpuLeft > 0 ? Math.min(this.sliceNs, Math.max(cpuLeft, 1_000_000)) : this.sliceNs;
+    this.tickArmedUntil = now + slice;
+    this.platform.armTick(slice);
   }
 
   private dispatch(t: Task): void {
@@ -390,7 +408,8 @@ export class Kernel {
   }
 
   private finishInterrupted(t: Task): void {
-    const res = t.waitProgress > 0 ? t.waitProgress : t.waitInterruptResult;
+    const hook = t.waitInterruptHook;
+    const res = t.waitProgress > 0 ? t.waitProgress : hook !== null ? hook(t) : t.waitInterruptResult;
     t.endWait();
     t.regs.set(RAX, res);
     t.inSyscall = true;

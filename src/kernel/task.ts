@@ -77,6 +77,19 @@ export class Task {
   waitQueues: WaitQueue[] = [];
   waitTimer: Timer | null = null;
   waitInterruptResult = -ERESTARTSYS;
+  /** When set, a signal ending the wait (with no progress) makes the call return what this
+   *  returns instead of waitInterruptResult: it can write back the time left (nanosleep) and
+   *  arm the restart block. A module-level function (no closure per call). */
+  waitInterruptHook: ((t: Task) => number) | null = null;
+  /** Linux's restart_block: what restart_syscall(2) runs after a call returned
+   *  ERESTART_RESTARTBLOCK and no handler ran (null: EINTR, do_no_restart_syscall), and its
+   *  arguments. rt_sigreturn clears it. */
+  restartFn: ((t: Task) => number) | null = null;
+  restartDeadline = 0;
+  restartAddr = 0;
+  restartVal = 0;
+  restartBits = 0;
+  restartFlags = 0;
   /** Set when a signal woke the task from a wait. */
   interrupted = false;
   /** The futex this task waits on (part of its wait record). */
@@ -162,6 +175,7 @@ export class Task {
     this.waitDeadline = 0;
     this.waitProgress = 0;
     this.waitInterruptResult = -ERESTARTSYS;
+    this.waitInterruptHook = null;
     this.interrupted = false;
     this.sigwaitLo = 0; this.sigwaitHi = 0;
     if (this.futexWaiter !== null && !this.futexWaiter.woken) this.kernel.futexes.remove(this.futexWaiter);

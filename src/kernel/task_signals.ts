@@ -60,14 +60,66 @@ export function sendToTask(t: Task, info: SigInfo, fromKernel = false): void {
   const sig = info.signo;
   if (!prepare(t.group, t, sig, fromKernel)) return;
   if (!t.pending.add(info)) return;
-  if (!blocked(t, sig)) interrupt(t);
-  else if (inSigwait(t, sig)) t.kernel.wakeTask(t);
+  signalWakeUp(t, sig);
 }
 
 function inSigwait(t: Task, sig: number): boolean {
   if (t.state !== TASK_BLOCKED) return false;
   const [lo, hi] = sigBit(sig);
   return ((t.sigwaitLo & lo) | (t.sigwaitHi & hi)) !== 0;
+}
+
+/** Linux's signal_wake_up: a thread that can take sig now leaves an interruptible wait; one
+ *  waiting for it in rt_sigtimedwait runs its handler again to take it. */
+function signalWakeUp(t: Task, sig: number): void {
+  if (!blocked(t, sig)) interrupt(t);
+  else if (inSigwait(t, sig)) t.kernel.wakeTask(t);
+}
+
+/** True when t has an unblocked signal of its own pending (part of Linux's task_sigpending). */
+function ownPending(t: Task): boolean {
+  return ((t.pending.lo & ~t.sigMaskLo) | (t.pending.hi & ~t.sigMaskHi)) !== 0;
+}
+
+/** Linux's wants_signal: t could take the process-directed sig now. */
+function wantsSignal(t: Task, sig: number): boolean {
+  if (t.state === TASK_EXITED) return false;
+  if (blocked(t, sig) && !inSigwait(t, sig)) return false;
+  if (sig === SIGKILL) return true;
+  if (t.state === TASK_STOPPED) return false;
+  return !ownPending(t);
+}
+
+/** Linux's complete_signal: picks the thread that takes a process-directed signal (the one it
+ *  was sent to, normally the leader, if it wants it, else the first that does, from the last
+ *  one chosen) and wakes it. That thread becomes the group's target: the others leave the
+ *  signal to it while it can take it (as only it gets TIF_SIGPENDING on Linux). */
+function completeSignal(g: ThreadGroup, p: Task, sig: number): void {
+  let target: Task | null = wantsSignal(p, sig) ? p : null;
+  if (target === null) {
+    const start = g.sigTarget !== null && g.tasks.has(g.sigTarget) ? g.sigTarget : null;
+    let seen = start === null;
+    for (let pass = 0; pass < 2 && target === null; pass++) {
+      for (const x of g.tasks) {
+        if (x === start) { if (seen) break; seen = true; }
+        if (seen && wantsSignal(x, sig)) { target = x; break; }
+      }
+    }
+  }
+  if (target === null) return; // every thread blocks it: it stays pending for one that unblocks it
+  g.sigTarget = target;
+  signalWakeUp(target, sig);
+}
+
+/** Whether t may take its process's pending signals: it is their target, or the target can no
+ *  longer take any of them (it exited, or blocks them all and does not wait for them). */
+function mayTakeShared(t: Task): boolean {
+  const x = t.group.sigTarget;
+  if (x === null || x === t || x.state === TASK_EXITED) return true;
+  const g = t.group;
+  const wantLo = ~x.sigMaskLo | (x.state === TASK_BLOCKED ? x.sigwaitLo : 0);
+  const wantHi = ~x.sigMaskHi | (x.state === TASK_BLOCKED ? x.sigwaitHi : 0);
+  return ((g.pending.lo & wantLo) | (g.pending.hi & wantHi)) === 0;
 }
 
 /** Sends a signal to a thread group (kill). */
@@ -77,15 +129,41 @@ export function sendToGroup(g: ThreadGroup, info: SigInfo, fromKernel = false): 
   const sig = info.signo;
   if (!prepare(g, leader, sig, fromKernel)) return;
   if (!g.pending.add(info)) return;
-  // A thread waiting for it in rt_sigtimedwait takes it; else wake one that does not block it.
-  for (const t of g.tasks) if (inSigwait(t, sig)) { t.kernel.wakeTask(t); return; }
-  for (const t of [leader, ...g.tasks]) if (!blocked(t, sig) && t.state !== TASK_EXITED) { interrupt(t); return; }
+  completeSignal(g, leader, sig);
 }
+
+/** Changes t's signal mask (sigprocmask, sigsuspend, pselect, sigreturn, handler entry): as
+ *  Linux's set_current_blocked, process signals the new mask blocks and t was to take go to
+ *  another thread (retarget_shared_pending), and t takes those it newly unblocks
+ *  (recalc_sigpending). SIGKILL and SIGSTOP are never blocked. */
+export function setSigMask(t: Task, lo: number, hi: number): void {
+  lo = (lo & ~UNBLOCKABLE_LO) >>> 0; hi >>>= 0;
+  const oldLo = t.sigMaskLo, oldHi = t.sigMaskHi;
+  t.sigMaskLo = lo; t.sigMaskHi = hi;
+  const g = t.group;
+  if (g.pending.empty) return;
+  if (((g.pending.lo & oldLo & ~lo) | (g.pending.hi & oldHi & ~hi)) !== 0) g.sigTarget = t;
+  else if (g.sigTarget === t) retargetShared(t, (g.pending.lo & lo & ~oldLo) >>> 0, (g.pending.hi & hi & ~oldHi) >>> 0);
+}
+
+/** Offers the process signals in (lo, hi), which t will not take, to the other threads. */
+export function retargetShared(t: Task, lo: number, hi: number): void {
+  const g = t.group;
+  for (let sig = 1; sig <= 64 && (lo | hi) !== 0; sig++) {
+    const [bl, bh] = sigBit(sig);
+    if (((lo & bl) | (hi & bh)) === 0) continue;
+    lo = (lo & ~bl) >>> 0; hi = (hi & ~bh) >>> 0;
+    for (const x of g.tasks) if (x !== t && wantsSignal(x, sig)) { g.sigTarget = x; signalWakeUp(x, sig); break; }
+  }
+}
+
+const UNBLOCKABLE_LO = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
 
 /** Effects at generation time: SIGKILL, stop/continue, discarding ignored signals. Returns false to drop. */
 function prepare(g: ThreadGroup, t: Task, sig: number, fromKernel: boolean): boolean {
   // The sandbox's init (pid 1) only gets signals it has a handler for, as in a pid namespace.
-  if (g.tgid === 1 && !fromKernel && handlerOf(t, sig) === SIG_DFL) return false;
+  // Blocked signals are never discarded (Linux's sig_ignored): the handler may change first.
+  if (g.tgid === 1 && !fromKernel && handlerOf(t, sig) === SIG_DFL && !blocked(t, sig)) return false;
   if (sig === SIGKILL) {
     t.kernel.exitGroupBySignal(t, SIGKILL);
     return false;
@@ -134,10 +212,12 @@ function stopGroup(t: Task, sig: number): void {
   notifyParent(g, CLD_STOPPED, sig);
 }
 
-/** True when t has a signal it can take now (or a syscall restart to settle). */
+/** True when t has a signal it can take now (its own, or its process's when it may take them). */
 export function hasDeliverable(t: Task): boolean {
   const m = t.sigMaskLo, h = t.sigMaskHi;
-  return ((t.pending.lo & ~m) | (t.pending.hi & ~h) | (t.group.pending.lo & ~m) | (t.group.pending.hi & ~h)) !== 0;
+  if (((t.pending.lo & ~m) | (t.pending.hi & ~h)) !== 0) return true;
+  const g = t.group.pending;
+  return ((g.lo & ~m) | (g.hi & ~h)) !== 0 && mayTakeShared(t);
 }
 
 /** Settles a pending syscall restart when no handler runs: restart the call. */
@@ -179,10 +259,10 @@ export function deliverSignals(t: Task, inSyscall: boolean): boolean {
     const m = t.sigMaskLo, h = t.sigMaskHi;
     let q = t.pending;
     let sig = q.next(m, h);
-    if (sig === 0) { q = t.group.pending; sig = q.next(m, h); }
+    if (sig === 0 && mayTakeShared(t)) { q = t.group.pending; sig = q.next(m, h); }
     if (sig === 0) {
       if (inSyscall) restartWithoutHandler(t);
-      if (t.hasSavedMask) { t.sigMaskLo = t.savedMaskLo; t.sigMaskHi = t.savedMaskHi; t.hasSavedMask = false; }
+      if (t.hasSavedMask) { t.hasSavedMask = false; setSigMask(t, t.savedMaskLo, t.savedMaskHi); }
       return true;
     }
     const info = q.take(sig) ?? makeInfo(sig, 0);
@@ -287,14 +367,13 @@ function setupFrame(t: Task, sig: number, info: SigInfo, handler: number, flags:
   plat.resetFpuForHandler(t.fpu);
   if (enteringAlt && (t.altStackFlags & SS_AUTODISARM)) { t.altStackSp = 0; t.altStackSize = 0; t.altStackFlags = SS_DISABLE; }
   // The handler runs with sa_mask added, and sig itself unless SA_NODEFER.
-  t.sigMaskLo = (oldLo | maskLo) >>> 0;
-  t.sigMaskHi = (oldHi | maskHi) >>> 0;
+  let newLo = oldLo | maskLo, newHi = oldHi | maskHi;
   if (!(flags & SA_NODEFER)) {
     const [lo, hi] = sigBit(sig);
-    t.sigMaskLo = (t.sigMaskLo | lo) >>> 0; t.sigMaskHi = (t.sigMaskHi | hi) >>> 0;
+    newLo |= lo; newHi |= hi;
   }
-  t.sigMaskLo = (t.sigMaskLo & ~((1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1)))) >>> 0;
   t.hasSavedMask = false;
+  setSigMask(t, newLo, newHi);
   return true;
 }
 
@@ -335,8 +414,8 @@ export function sigreturn(t: Task): boolean {
   const flags = dv.getUint32(mc + SC_EFLAGS, true);
   r.set(RFLAGS, (r.lo(RFLAGS) & ~0x250dd5) | (flags & 0x250dd5));
   r.set(ORIG_RAX, -1);
-  t.sigMaskLo = (dv.getUint32(UC_SIGMASK, true) & ~((1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1)))) >>> 0;
-  t.sigMaskHi = dv.getUint32(UC_SIGMASK + 4, true);
+  setSigMask(t, dv.getUint32(UC_SIGMASK, true), dv.getUint32(UC_SIGMASK + 4, true));
+  t.restartFn = null; // restore_sigcontext: restart_syscall after a handler gives EINTR
   // sigaltstack from uc_stack (restore_altstack); errors are ignored as Linux does.
   const ssSp = get(UC_STACK), ssFlags = dv.getInt32(UC_STACK + 8, true), ssSize = get(UC_STACK + 16);
   const onAlt = !(t.altStackFlags & SS_DISABLE) && r.get(RSP) > t.altStackSp && r.get(RSP) - t.altStackSp <= t.altStackSize;

@@ -30,15 +30,31 @@ export class ThreadGroup {
   reportStop = false;
   reportContinue = false;
   readonly pending = new SigQueue();
+  /** The thread chosen to take the process's pending signals (Linux's curr_target, and the
+   *  one complete_signal set TIF_SIGPENDING on); null: any thread that does not block them. */
+  sigTarget: Task | null = null;
   /** Parents wait here for children to change state (wait4/waitid). */
   readonly childEvents = new WaitQueue();
   subreaper = false;
   /** The group has called execve (setpgid on it from the parent then gives EACCES). */
   execed = false;
   dumpable = 1;
+  /** CPU time of all its threads, live and exited (cputime.ts), and the high-water RSS (KiB)
+   *  of the address spaces its threads left. */
+  userNs = 0;
+  sysNs = 0;
+  maxRssKb = 0;
   /** Accumulated times of reaped children (for getrusage(RUSAGE_CHILDREN) and times). */
   childUserNs = 0;
   childSysNs = 0;
+  childMaxRssKb = 0;
+  /** ITIMER_VIRTUAL and ITIMER_PROF: the process CPU time (user; user + system) at which each
+   *  fires next (0: disarmed), their intervals, and whether either is armed. */
+  virtExpires = 0;
+  virtIntervalNs = 0;
+  profExpires = 0;
+  profIntervalNs = 0;
+  cpuTimersArmed = false;
   realTimer: Timer | null = null;
   realTimerIntervalNs = 0;
   realTimerDeadline = 0;

@@ -54,6 +54,11 @@ int main(void)
 	getrusage(RUSAGE_CHILDREN, &ru);
 	pid_t c = xfork();
 	if (c == 0) {
+		/* Touch 1 MiB: Linux counts RSS in per-CPU batches, and a tiny child's high-water
+		 * mark can read 0 when its last batch was never folded in. */
+		static volatile char touch[1 << 20];
+		for (size_t i = 0; i < sizeof touch; i += 4096)
+			touch[i] = 1;
 		busy(300);
 		_exit(0);
 	}

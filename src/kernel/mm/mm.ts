@@ -269,7 +269,9 @@ export class MM {
       return FAULT_OK;
     }
     if (b === undefined) { b = new Float64Array(PAGES_PER_BLOCK); this.blocks.set(key, b); }
-    return this.populate(vma, key, b);
+    const r = this.populate(vma, key, b);
+    // A file page that stayed absent lies past the end of the file: SIGBUS (BUS_ADRERR), as Linux.
+    return r === FAULT_OK && b[page] === 0 ? FAULT_SIGBUS : r;
   }
 
   /** Fills the missing pages of block `key` that vma covers (fault-around: one exit per 2 MiB). */
@@ -315,6 +317,8 @@ export class MM {
       if (vma.file !== null) {
         const r = vma.file.readForMap(this.mem.bytes(pa), byteIndex(pa), PAGE_SIZE, vma.fileOffset + (va - vma.start));
         if (r < 0) { this.mem.decRef(pa); return FAULT_SIGBUS; }
+        // Wholly past the end of the file: left absent, so touching it is SIGBUS (below).
+        if (r === 0) { this.mem.decRef(pa); continue; }
       }
       b[i] = pa + 1;
     }

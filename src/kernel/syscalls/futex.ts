@@ -1,9 +1,12 @@
 // futex(2): WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET, WAKE_BITSET.
 // A waiter parks with a wait record (its FutexWaiter and deadline) and, when it runs
-// again, returns 0 if woken, ETIMEDOUT at the deadline, or parks again.
-import { EAGAIN, EFAULT, EINVAL, ENOSYS, ETIMEDOUT } from '../errno';
+// again, returns 0 if woken, ETIMEDOUT at the deadline, or parks again. Argument
+// checks come in Linux's order (kernel/futex/syscalls.c): the timeout is read and
+// validated first, then FUTEX_CLOCK_REALTIME's ENOSYS, then each operation's own.
+import { EAGAIN, EFAULT, EINVAL, ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTSYS, ETIMEDOUT } from '../errno';
 import { FutexWaiter } from '../futex';
 import { monotonicNs } from '../timers';
+import { TASK_SIZE } from '../mm/mm';
 import { host } from '../../native';
 import type { Task } from '../task';
 import { RET_BLOCK, type Handler } from './types';
@@ -13,63 +16,89 @@ export const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FU
   FUTEX_WAKE_BITSET = 10, FUTEX_WAIT_REQUEUE_PI = 11, FUTEX_CMP_REQUEUE_PI = 12, FUTEX_LOCK_PI2 = 13;
 export const FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
 const FUTEX_BITSET_MATCH_ANY = 0xffffffff;
+const TWO32 = 4294967296;
 const ts = new Float64Array(2);
 
-/** The key of the futex word at addr, or -EFAULT (also -EINVAL when misaligned). As Linux:
- *  FUTEX_PRIVATE_FLAG or a private mapping keys by (address space, address); a shared
- *  mapping keys by the word's physical address, so processes sharing the page meet. */
+/** The key of the futex word at addr, or -EINVAL (misaligned) / -EFAULT. As Linux's
+ *  get_futex_key: a private key needs only an aligned user address (no page: a private wake
+ *  of unmapped memory finds nobody); a shared one needs the page (faulted in) and keys a
+ *  private mapping by (address space, address), a shared mapping by the word's physical
+ *  address, so processes sharing the page meet. */
 export function futexKey(t: Task, addr: number, priv: boolean): string | number {
   if (addr % 4 !== 0) return -EINVAL;
+  if (addr + 4 > TASK_SIZE) return -EFAULT;
+  if (priv) return `${t.mm.id}:${addr}`;
   if (t.mm.translate(addr, 4, false) < 0) return -EFAULT;
   const vma = t.mm.find(addr);
-  if (priv || vma === null || vma.private) return `${t.mm.id}:${addr}`;
+  if (vma === null || vma.private) return `${t.mm.id}:${addr}`;
   const pa = t.mm.physAddr(addr);
   return pa < 0 ? -EFAULT : `p${pa}`;
 }
 
-function readWord(t: Task, addr: number): number {
-  return t.mm.readU32(addr);
+/** The 32-bit signed value of a u32 argument (Linux's int nr_wake, nr_requeue). */
+function asInt(v: number): number { return v | 0; }
+
+/** Reads the timeout of a waiting op: a monotonic-ns deadline, 0 (none) or -errno. FUTEX_WAIT's
+ *  is relative; the BITSET ops' absolute, on CLOCK_MONOTONIC or (FUTEX_CLOCK_REALTIME) REALTIME. */
+function readDeadline(t: Task, addr: number, relative: boolean, realtime: boolean): number {
+  if (addr === 0) return 0;
+  if (t.mm.copyIn(addr, t.kernel.scratch, 0, 16) < 0) return -EFAULT;
+  const dv = t.kernel.sdv;
+  const sec = dv.getUint32(0, true) + dv.getInt32(4, true) * TWO32;
+  const nsec = dv.getUint32(8, true) + dv.getInt32(12, true) * TWO32;
+  if (sec < 0 || nsec < 0 || nsec >= 1e9) return -EINVAL;
+  const ns = sec * 1e9 + nsec;
+  const now = monotonicNs();
+  if (relative) return now + ns;
+  if (!realtime) return Math.max(1, ns);
+  host.clockGettime(0, ts);
+  return Math.max(1, now + ns - (ts[0]! * 1e9 + ts[1]!));
 }
 
-/** Parks t on the futex, or finishes the wait when it runs again. */
-function wait(t: Task, addr: number, val: number, timeoutAddr: number, bitset: number, priv: boolean, absolute: boolean, realtime: boolean): number {
+/** A timed wait interrupted by a signal: EINTR for a handler, else restart_syscall resumes the
+ *  wait with the same deadline (Linux's futex_wait_restart). */
+function waitInterrupted(t: Task): number {
+  t.restartFn = waitRestart;
+  return -ERESTART_RESTARTBLOCK;
+}
+
+function waitRestart(t: Task): number {
+  return waitOn(t, t.restartAddr, t.restartVal, t.restartDeadline, t.restartBits, t.restartFlags !== 0);
+}
+
+/** Parks t on the futex at addr while it holds val, or finishes the wait when it runs again. */
+function waitOn(t: Task, addr: number, val: number, deadline: number, bitset: number, priv: boolean): number {
   const rec = t.futexWaiter;
   if (t.waitActive && rec) {
     if (rec.woken) { t.endWait(); return 0; }
     if (t.waitExpired()) { t.kernel.futexes.remove(rec); t.endWait(); return -ETIMEDOUT; }
     return RET_BLOCK;
   }
-  if (bitset === 0) return -EINVAL;
   const key = futexKey(t, addr, priv);
   if (typeof key === 'number') return key;
-  let deadline = 0;
-  if (timeoutAddr !== 0) {
-    if (t.mm.copyIn(timeoutAddr, t.kernel.scratch, 0, 16) < 0) return -EFAULT;
-    const dv = t.kernel.sdv;
-    const sec = dv.getUint32(0, true) + dv.getInt32(4, true) * 4294967296;
-    const nsec = dv.getUint32(8, true) + dv.getInt32(12, true) * 4294967296;
-    if (sec < 0 || nsec < 0 || nsec >= 1e9) return -EINVAL;
-    const ns = sec * 1e9 + nsec;
-    if (absolute) {
-      host.clockGettime(realtime ? 0 : 1, ts);
-      deadline = monotonicNs() + Math.max(0, ns - (ts[0]! * 1e9 + ts[1]!));
-    } else deadline = monotonicNs() + ns;
-  }
-  const cur = readWord(t, addr);
+  const cur = t.mm.readU32(addr);
   if (cur < 0) return -EFAULT;
-  if (cur !== val >>> 0) return -EAGAIN;
+  if (cur !== val) return -EAGAIN;
   if (deadline > 0 && monotonicNs() >= deadline) return -ETIMEDOUT;
   const w = new FutexWaiter(t, key, bitset);
   t.kernel.futexes.enqueue(w);
   t.futexWaiter = w;
+  if (deadline > 0) {
+    t.restartAddr = addr; t.restartVal = val; t.restartDeadline = deadline; t.restartBits = bitset;
+    t.restartFlags = priv ? 1 : 0;
+    t.waitInterruptHook = waitInterrupted;
+  } else t.waitInterruptResult = -ERESTARTSYS;
   t.blockOn(null, deadline);
   return RET_BLOCK;
 }
 
-/** FUTEX_WAKE_OP's operation on *uaddr2; returns the old value or -errno. */
+/** FUTEX_WAKE_OP's operation on *uaddr2 (futex_atomic_op_inuser): 1 or 0 (the comparison of
+ *  the old value), or -errno. An unknown op changes nothing; an unknown comparison comes
+ *  after the store, as on Linux. */
 function wakeOp(t: Task, addr: number, encoded: number): number {
   const op = (encoded >>> 28) & 7, cmp = (encoded >>> 24) & 15;
-  let oparg = (encoded << 8) >> 20, cmparg = (encoded << 20) >> 20;
+  let oparg = (encoded << 8) >> 20;
+  const cmparg = (encoded << 20) >> 20;
   if ((encoded >>> 28) & 8) oparg = 1 << (oparg & 31);
   const old = t.mm.readU32(addr);
   if (old < 0) return -EFAULT;
@@ -84,67 +113,78 @@ function wakeOp(t: Task, addr: number, encoded: number): number {
   }
   if (t.mm.writeU32(addr, v >>> 0) < 0) return -EFAULT;
   const o = old | 0;
-  cmparg |= 0;
-  let hit: boolean;
   switch (cmp) {
-    case 0: hit = o === cmparg; break;
-    case 1: hit = o !== cmparg; break;
-    case 2: hit = o < cmparg; break;
-    case 3: hit = o <= cmparg; break;
-    case 4: hit = o > cmparg; break;
-    case 5: hit = o >= cmparg; break;
+    case 0: return o === cmparg ? 1 : 0;
+    case 1: return o !== cmparg ? 1 : 0;
+    case 2: return o < cmparg ? 1 : 0;
+    case 3: return o <= cmparg ? 1 : 0;
+    case 4: return o > cmparg ? 1 : 0;
+    case 5: return o >= cmparg ? 1 : 0;
     default: return -ENOSYS;
   }
-  return hit ? 1 : 0;
 }
 
 /** implements Linux futex(2) */
 export const sysFutex: Handler = (t) => {
+  if (t.waitActive && t.futexWaiter) return waitOn(t, 0, 0, 0, 0, false); // resumed from its record
   const r = t.regs;
-  const addr = r.arg(0), opFull = r.argInt(1), val = r.arg(2) % 4294967296, a3 = r.arg(3), addr2 = r.arg(4), val3 = r.arg(5) % 4294967296;
+  const addr = r.arg(0), opFull = r.argInt(1), val = r.argInt(2) >>> 0, a3 = r.arg(3), addr2 = r.arg(4), val3 = r.argInt(5) >>> 0;
   const priv = (opFull & FUTEX_PRIVATE_FLAG) !== 0, realtime = (opFull & FUTEX_CLOCK_REALTIME) !== 0;
   const op = opFull & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+  // The timeout first (sys_futex), for the ops that take one.
+  let deadline = 0;
+  if (op === FUTEX_WAIT || op === FUTEX_WAIT_BITSET || op === FUTEX_LOCK_PI || op === FUTEX_LOCK_PI2 || op === FUTEX_WAIT_REQUEUE_PI) {
+    deadline = readDeadline(t, a3, op === FUTEX_WAIT, realtime);
+    if (deadline < 0) return deadline;
+  }
   if (realtime && op !== FUTEX_WAIT_BITSET && op !== FUTEX_WAIT_REQUEUE_PI && op !== FUTEX_LOCK_PI2) return -ENOSYS;
   const f = t.kernel.futexes;
+  // REQUEUE and WAKE_OP take their second count from the timeout argument's low 32 bits.
+  const val2 = r.argInt(3);
   switch (op) {
-    case FUTEX_WAIT: return wait(t, addr, val, a3, FUTEX_BITSET_MATCH_ANY, priv, false, false);
-    case FUTEX_WAIT_BITSET: return wait(t, addr, val, a3, val3, priv, true, realtime);
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET: {
+      const bits = op === FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3;
+      if (bits === 0) return -EINVAL;
+      return waitOn(t, addr, val, deadline, bits, priv);
+    }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET: {
       const bits = op === FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : val3;
       if (bits === 0) return -EINVAL;
       const key = futexKey(t, addr, priv);
       if (typeof key === 'number') return key;
-      return f.wake(key, val, bits);
+      return f.wake(key, asInt(val), bits);
     }
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE: {
-      const n = val | 0, m = a3 % 4294967296 | 0;
-      if (n < 0 || m < 0) return -EINVAL;
-      const k1 = futexKey(t, addr, priv), k2 = futexKey(t, addr2, priv);
+      const nrWake = asInt(val);
+      if (nrWake < 0 || val2 < 0) return -EINVAL;
+      const k1 = futexKey(t, addr, priv);
       if (typeof k1 === 'number') return k1;
+      const k2 = futexKey(t, addr2, priv);
       if (typeof k2 === 'number') return k2;
       if (op === FUTEX_CMP_REQUEUE) {
-        const cur = readWord(t, addr);
+        const cur = t.mm.readU32(addr);
         if (cur < 0) return -EFAULT;
         if (cur !== val3) return -EAGAIN;
       }
-      return f.requeue(k1, k2, n, m);
+      return f.requeue(k1, k2, nrWake, val2);
     }
     case FUTEX_WAKE_OP: {
-      const k1 = futexKey(t, addr, priv), k2 = futexKey(t, addr2, priv);
+      const k1 = futexKey(t, addr, priv);
       if (typeof k1 === 'number') return k1;
+      const k2 = futexKey(t, addr2, priv);
       if (typeof k2 === 'number') return k2;
       const hit = wakeOp(t, addr2, val3);
       if (hit < 0) return hit;
-      let n = f.wake(k1, val, FUTEX_BITSET_MATCH_ANY);
-      if (hit) n += f.wake(k2, a3 % 4294967296, FUTEX_BITSET_MATCH_ANY);
+      let n = f.wake(k1, asInt(val), FUTEX_BITSET_MATCH_ANY);
+      if (hit) n += f.wake(k2, val2, FUTEX_BITSET_MATCH_ANY);
       return n;
     }
-    case FUTEX_LOCK_PI: case FUTEX_UNLOCK_PI: case FUTEX_TRYLOCK_PI: case FUTEX_WAIT_REQUEUE_PI:
-    case FUTEX_CMP_REQUEUE_PI: case FUTEX_LOCK_PI2:
-      return -ENOSYS;
     default:
+      // The PI operations (and FUTEX_FD, removed in 2.6.26) are not implemented: ENOSYS, as a
+      // kernel without CONFIG_FUTEX_PI gives; glibc then falls back for PI mutexes.
       return -ENOSYS;
   }
 };

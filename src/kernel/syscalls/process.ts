@@ -9,6 +9,7 @@ import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_NOFILE } from '../limits';
 import type { Task } from '../task';
 import { RET_NO_WRITEBACK, type Handler } from './types';
 import { exitGroup, exitTask } from '../task_exit';
+import { encodeRusage, RUSAGE_SIZE } from '../abi/rusage';
 
 /** implements Linux getpid(2) */
 export const sysGetpid: Handler = (t) => t.tgid;
@@ -143,34 +144,36 @@ export const sysPrctl: Handler = (t) => {
 };
 
 const RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
-/** implements Linux getrusage(2): times and max RSS (others are zero). */
+/** USER_HZ: times(2) counts clock ticks of 10 ms. */
+const NS_PER_CLOCK_TICK = 10_000_000;
+
+/** implements Linux getrusage(2): user and system time (cputime.ts) and ru_maxrss; the fault,
+ *  I/O and context-switch counters are zero. */
 export const sysGetrusage: Handler = (t) => {
   const who = t.regs.argInt(0);
-  if (who !== RUSAGE_SELF && who !== RUSAGE_CHILDREN && who !== RUSAGE_THREAD) return -EINVAL;
-  const s = t.kernel.scratch, dv = t.kernel.sdv;
-  s.fill(0, 0, 144);
-  const ns = who === RUSAGE_CHILDREN ? t.group.childUserNs : cpuNs(t);
-  dv.setUint32(0, Math.floor(ns / 1e9), true);
-  dv.setUint32(8, Math.floor((ns % 1e9) / 1000), true);
-  if (who !== RUSAGE_CHILDREN) dv.setUint32(32, Math.floor(t.mm.residentBytes() / 1024), true); // ru_maxrss (KiB)
-  return t.mm.copyOut(t.regs.arg(1), s, 0, 144) < 0 ? -EFAULT : 0;
+  const g = t.group, dv = t.kernel.sdv;
+  const rss = () => Math.floor(t.mm.residentBytes() / 1024);
+  if (who === RUSAGE_SELF) encodeRusage(dv, 0, g.userNs, g.sysNs, Math.max(g.maxRssKb, rss()));
+  else if (who === RUSAGE_THREAD) encodeRusage(dv, 0, t.userNs, t.sysNs, rss());
+  else if (who === RUSAGE_CHILDREN) encodeRusage(dv, 0, g.childUserNs, g.childSysNs, g.childMaxRssKb);
+  else return -EINVAL;
+  return t.mm.copyOut(t.regs.arg(1), t.kernel.scratch, 0, RUSAGE_SIZE) < 0 ? -EFAULT : 0;
 };
 
-function cpuNs(t: Task): number {
-  return Math.max(0, process.cpuUsage().user * 1000);
-}
-
-/** implements Linux times(2): clock ticks (100 Hz) since boot. */
+/** implements Linux times(2): the process's and its reaped children's CPU time in clock ticks;
+ *  returns ticks since boot. */
 export const sysTimes: Handler = (t) => {
   const addr = t.regs.arg(0);
   if (addr !== 0) {
-    const s = t.kernel.scratch, dv = t.kernel.sdv;
-    s.fill(0, 0, 32);
-    dv.setUint32(0, Math.floor(cpuNs(t) / 1e7), true);
-    dv.setUint32(16, Math.floor(t.group.childUserNs / 1e7), true);
-    if (t.mm.copyOut(addr, s, 0, 32) < 0) return -EFAULT;
+    const g = t.group, dv = t.kernel.sdv;
+    const ticks = [g.userNs, g.sysNs, g.childUserNs, g.childSysNs];
+    for (let i = 0; i < 4; i++) {
+      dv.setUint32(i * 8, Math.floor(ticks[i]! / NS_PER_CLOCK_TICK) >>> 0, true);
+      dv.setUint32(i * 8 + 4, 0, true);
+    }
+    if (t.mm.copyOut(addr, t.kernel.scratch, 0, 32) < 0) return -EFAULT;
   }
-  return Math.floor(monotonicNs() / 1e7);
+  return Math.floor(monotonicNs() / NS_PER_CLOCK_TICK);
 };
 
 /** implements Linux exit(2): ends the calling thread. */

@@ -1,10 +1,10 @@
 // Signal state: rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigpending.
-// Dispositions and masks are recorded; delivery to handlers is the signals work
-// of the processes issue (until then faults take the default action).
+// Dispositions and masks; delivery is in task_signals.ts.
 import { EFAULT, EINVAL, ENOMEM, EPERM } from '../errno';
 import { SIGKILL, SIGSTOP } from '../signals';
 import type { Task } from '../task';
 import type { Handler } from './types';
+import { setSigMask } from '../task_signals';
 
 const SIGSET_SIZE = 8;
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
@@ -65,11 +65,9 @@ export const sysRtSigprocmask: Handler = (t: Task) => {
     if (t.mm.copyOut(oset, s, 0, 8) < 0) return -EFAULT;
   }
   if (set !== 0) {
-    if (how === SIG_BLOCK) { t.sigMaskLo |= lo; t.sigMaskHi |= hi; }
-    else if (how === SIG_UNBLOCK) { t.sigMaskLo &= ~lo; t.sigMaskHi &= ~hi; }
-    else { t.sigMaskLo = lo; t.sigMaskHi = hi; }
-    t.sigMaskLo = (t.sigMaskLo & ~UNBLOCKABLE_LO) >>> 0;
-    t.sigMaskHi >>>= 0;
+    if (how === SIG_BLOCK) setSigMask(t, t.sigMaskLo | lo, t.sigMaskHi | hi);
+    else if (how === SIG_UNBLOCK) setSigMask(t, t.sigMaskLo & ~lo, t.sigMaskHi & ~hi);
+    else setSigMask(t, lo, hi);
   }
   return 0;
 };

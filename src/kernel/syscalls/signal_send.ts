@@ -2,10 +2,11 @@
 // rt_tgsigqueueinfo, rt_sigreturn, rt_sigsuspend, pause, rt_sigtimedwait,
 // alarm, setitimer, getitimer.
 import { EAGAIN, EFAULT, EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH } from '../errno';
-import { hasDeliverable, makeInfo, sendToGroup, sendToTask, sigreturn, writeSiginfo } from '../task_signals';
+import { hasDeliverable, makeInfo, sendToGroup, sendToTask, setSigMask, sigreturn, writeSiginfo } from '../task_signals';
 import { SigInfo } from '../sigqueue';
 import { SIGALRM, SIGKILL, SIGSEGV, SIGSTOP, SI_TKILL, SI_USER } from '../signals';
 import { monotonicNs } from '../timers';
+import { getCpuTimer, setCpuTimer } from '../cputime';
 import type { ThreadGroup } from '../thread_group';
 import type { Task } from '../task';
 import { RET_BLOCK, RET_NO_WRITEBACK, type Handler } from './types';
@@ -61,25 +62,27 @@ export const sysTgkill: Handler = (t) => {
   return sendThread(t, t.regs.argInt(0), t.regs.argInt(1), t.regs.argInt(2));
 };
 
-function readInfo(t: Task, addr: number, sig: number): SigInfo | number {
+/** Reads the caller's siginfo for rt_[tg]sigqueueinfo. As Linux's do_rt_sigqueueinfo: a code
+ *  the kernel or kill()/tkill() would set (si_code >= 0, SI_TKILL) may only be claimed when the
+ *  target is the caller itself (its own thread id), else EPERM. */
+function readInfo(t: Task, addr: number, sig: number, target: number): SigInfo | number {
   const s = t.kernel.scratch, dv = t.kernel.sdv;
   if (t.mm.copyIn(addr, s, 0, 128) < 0) return -EFAULT;
   const info = makeInfo(sig, dv.getInt32(8, true), dv.getInt32(16, true), dv.getInt32(20, true));
   info.errno = dv.getInt32(4, true);
   info.value = dv.getUint32(24, true) + dv.getUint32(28, true) * 4294967296;
-  // Only the kernel may claim kernel codes for another process (SI_USER/SI_KERNEL: EPERM).
-  if (info.code >= 0 || info.code === SI_TKILL) return -EPERM;
+  if ((info.code >= 0 || info.code === SI_TKILL) && target !== t.tid) return -EPERM;
   return info;
 }
 
 /** implements Linux rt_sigqueueinfo(2) */
 export const sysRtSigqueueinfo: Handler = (t) => {
   const pid = t.regs.argInt(0), sig = t.regs.argInt(1);
-  if (!validSig(sig)) return -EINVAL;
+  const info = readInfo(t, t.regs.arg(2), sig, pid);
+  if (typeof info === 'number') return info;
   const g = t.kernel.groups.get(pid);
   if (!g || g.state !== 0) return -ESRCH;
-  const info = readInfo(t, t.regs.arg(2), sig);
-  if (typeof info === 'number') return info;
+  if (!validSig(sig)) return -EINVAL;
   if (sig !== 0) sendToGroup(g, info);
   return 0;
 };
@@ -87,11 +90,12 @@ export const sysRtSigqueueinfo: Handler = (t) => {
 /** implements Linux rt_tgsigqueueinfo(2) */
 export const sysRtTgsigqueueinfo: Handler = (t) => {
   const tgid = t.regs.argInt(0), tid = t.regs.argInt(1), sig = t.regs.argInt(2);
-  if (!validSig(sig) || tgid <= 0 || tid <= 0) return -EINVAL;
+  if (tgid <= 0 || tid <= 0) return -EINVAL;
+  const info = readInfo(t, t.regs.arg(3), sig, tid);
+  if (typeof info === 'number') return info;
   const target = t.kernel.tasks.get(tid);
   if (!target || target.tgid !== tgid) return -ESRCH;
-  const info = readInfo(t, t.regs.arg(3), sig);
-  if (typeof info === 'number') return info;
+  if (!validSig(sig)) return -EINVAL;
   if (sig !== 0) sendToTask(target, info);
   return 0;
 };
@@ -106,7 +110,7 @@ export const sysRtSigreturn: Handler = (t) => {
 function suspend(t: Task, lo: number, hi: number): number {
   if (!t.waitActive) {
     t.savedMaskLo = t.sigMaskLo; t.savedMaskHi = t.sigMaskHi; t.hasSavedMask = true;
-    t.sigMaskLo = (lo & ~((1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1)))) >>> 0; t.sigMaskHi = hi >>> 0;
+    setSigMask(t, lo, hi);
   }
   // A signal the new mask lets through may already be pending: take it now.
   if (hasDeliverable(t)) { t.endWait(); return -ERESTARTNOHAND; }
@@ -133,16 +137,27 @@ export const sysPause: Handler = (t) => {
 /** implements Linux rt_sigtimedwait(2) */
 export const sysRtSigtimedwait: Handler = (t) => {
   const setAddr = t.regs.arg(0), infoAddr = t.regs.arg(1), tsAddr = t.regs.arg(2);
-  if (t.regs.arg(3) !== 8) return -EINVAL;
   const s = t.kernel.scratch, dv = t.kernel.sdv;
-  if (t.mm.copyIn(setAddr, s, 0, 8) < 0) return -EFAULT;
-  const lo = dv.getUint32(0, true) & ~((1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1))), hi = dv.getUint32(4, true);
-  // A pending signal in the set: take it (the thread's own first).
+  let lo: number, hi: number;
+  if (t.waitActive) { lo = t.sigwaitLo; hi = t.sigwaitHi; }
+  else {
+    if (t.regs.arg(3) !== 8) return -EINVAL;
+    if (t.mm.copyIn(setAddr, s, 0, 8) < 0) return -EFAULT;
+    lo = (dv.getUint32(0, true) & ~((1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1)))) >>> 0; hi = dv.getUint32(4, true);
+    // The timeout is read and checked before anything is dequeued (do_sigtimedwait).
+    if (tsAddr !== 0) {
+      if (t.mm.copyIn(tsAddr, s, 0, 16) < 0) return -EFAULT;
+      const sec = dv.getUint32(0, true) + dv.getInt32(4, true) * 4294967296, nsec = dv.getUint32(8, true) + dv.getInt32(12, true) * 4294967296;
+      if (sec < 0 || nsec < 0 || nsec >= 1e9) return -EINVAL;
+      t.restartDeadline = sec === 0 && nsec === 0 ? -1 : monotonicNs() + sec * 1e9 + nsec;
+    } else t.restartDeadline = 0;
+  }
+  // A pending signal in the set: take it, the thread's own first, then the process's.
   for (const q of [t.pending, t.group.pending]) {
     const sig = q.next(~lo >>> 0, ~hi >>> 0);
     if (sig !== 0) {
       const info = q.take(sig) ?? makeInfo(sig, 0);
-      t.endWait();
+      if (t.waitActive) t.endWait();
       if (infoAddr !== 0) {
         writeSiginfo(dv, 0, info);
         if (t.mm.copyOut(infoAddr, s, 0, 128) < 0) return -EFAULT;
@@ -155,23 +170,27 @@ export const sysRtSigtimedwait: Handler = (t) => {
     t.blockOn(null);
     return RET_BLOCK;
   }
-  let deadline = 0;
-  if (tsAddr !== 0) {
-    if (t.mm.copyIn(tsAddr, s, 0, 16) < 0) return -EFAULT;
-    const sec = dv.getUint32(0, true) + dv.getInt32(4, true) * 4294967296, nsec = dv.getUint32(8, true) + dv.getInt32(12, true) * 4294967296;
-    if (sec < 0 || nsec < 0 || nsec >= 1e9) return -EINVAL;
-    if (sec === 0 && nsec === 0) return -EAGAIN;
-    deadline = monotonicNs() + sec * 1e9 + nsec;
-  }
+  const deadline = t.restartDeadline;
+  if (deadline < 0) return -EAGAIN; // a zero timeout polls
   // Signals of the set wake this wait (sendTo* checks sigwait) without being delivered:
-  // the handler runs again and takes them.
+  // the handler runs again and takes them. Others interrupt it with EINTR.
   t.waitInterruptResult = -EINTR;
   t.sigwaitLo = lo; t.sigwaitHi = hi;
   t.blockOn(null, deadline);
   return RET_BLOCK;
 };
 
-// ---- interval timers (ITIMER_REAL; VIRTUAL and PROF are accepted and never fire)
+/** implements Linux restart_syscall(2): resumes a call interrupted with ERESTART_RESTARTBLOCK
+ *  (a timed futex wait, nanosleep, clock_nanosleep, poll) from its restart block. */
+export const sysRestartSyscall: Handler = (t) => {
+  const fn = t.restartFn;
+  if (fn === null) return -EINTR; // do_no_restart_syscall
+  const r = fn(t);
+  if (r !== RET_BLOCK && t.restartFn === fn) t.restartFn = null;
+  return r;
+};
+
+// ---- interval timers: ITIMER_REAL here, ITIMER_VIRTUAL and ITIMER_PROF on CPU time (cputime.ts)
 
 const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
 
@@ -201,7 +220,7 @@ function remainingNs(g: ThreadGroup): number {
 
 /** implements Linux alarm(2) */
 export const sysAlarm: Handler = (t) => {
-  const secs = t.regs.arg(0) % 4294967296;
+  const secs = t.regs.argInt(0) >>> 0;
   const g = t.group;
   const left = remainingNs(g);
   armReal(g, t, secs * 1e9, 0);
@@ -225,32 +244,34 @@ export const sysGetitimer: Handler = (t) => {
   const which = t.regs.argInt(0);
   if (which < 0 || which > ITIMER_PROF) return -EINVAL;
   const g = t.group;
-  return which === ITIMER_REAL ? putItimer(t, t.regs.arg(1), g.realTimerIntervalNs, remainingNs(g)) : putItimer(t, t.regs.arg(1), 0, 0);
+  if (which === ITIMER_REAL) return putItimer(t, t.regs.arg(1), g.realTimerIntervalNs, remainingNs(g));
+  const [interval, left] = getCpuTimer(g, which);
+  return putItimer(t, t.regs.arg(1), interval, left);
 };
 
-/** implements Linux setitimer(2) */
+/** implements Linux setitimer(2). As Linux: a NULL new value disarms the timer (a misfeature
+ *  it still supports), and the old value is written after the change. */
 export const sysSetitimer: Handler = (t) => {
   const which = t.regs.argInt(0), newp = t.regs.arg(1), oldp = t.regs.arg(2);
-  if (which < 0 || which > ITIMER_PROF) return -EINVAL;
-  const g = t.group;
   let interval = 0, value = 0;
   if (newp !== 0) {
     const s = t.kernel.scratch, dv = t.kernel.sdv;
     if (t.mm.copyIn(newp, s, 0, 32) < 0) return -EFAULT;
-    const isec = dv.getUint32(0, true), iusec = dv.getUint32(8, true), vsec = dv.getUint32(16, true), vusec = dv.getUint32(24, true);
-    if (iusec >= 1e6 || vusec >= 1e6 || dv.getInt32(4, true) < 0 || dv.getInt32(20, true) < 0) return -EINVAL;
+    const isec = dv.getUint32(0, true) + dv.getInt32(4, true) * 4294967296, iusec = dv.getUint32(8, true) + dv.getInt32(12, true) * 4294967296;
+    const vsec = dv.getUint32(16, true) + dv.getInt32(20, true) * 4294967296, vusec = dv.getUint32(24, true) + dv.getInt32(28, true) * 4294967296;
+    if (isec < 0 || vsec < 0 || iusec < 0 || vusec < 0 || iusec >= 1e6 || vusec >= 1e6) return -EINVAL;
     interval = isec * 1e9 + iusec * 1000; value = vsec * 1e9 + vusec * 1000;
   }
-  if (oldp !== 0) {
-    const r = which === ITIMER_REAL ? putItimer(t, oldp, g.realTimerIntervalNs, remainingNs(g)) : putItimer(t, oldp, 0, 0);
-    if (r < 0) return r;
-  }
-  if (newp !== 0 && which === ITIMER_REAL) armReal(g, t, value, interval);
-  return 0;
+  if (which < 0 || which > ITIMER_PROF) return -EINVAL;
+  const g = t.group;
+  const [oi, ov] = which === ITIMER_REAL ? [g.realTimerIntervalNs, remainingNs(g)] : getCpuTimer(g, which);
+  if (which === ITIMER_REAL) armReal(g, t, value, interval);
+  else setCpuTimer(g, which, value, interval);
+  return oldp !== 0 ? putItimer(t, oldp, oi, ov) : 0;
 };
 
 export const signalSendSyscalls: Record<string, Handler> = {
   kill: sysKill, tkill: sysTkill, tgkill: sysTgkill, rt_sigqueueinfo: sysRtSigqueueinfo,
   rt_tgsigqueueinfo: sysRtTgsigqueueinfo, rt_sigreturn: sysRtSigreturn, rt_sigsuspend: sysRtSigsuspend,
-  pause: sysPause, rt_sigtimedwait: sysRtSigtimedwait, alarm: sysAlarm, getitimer: sysGetitimer, setitimer: sysSetitimer,
+  pause: sysPause, rt_sigtimedwait: sysRtSigtimedwait, restart_syscall: sysRestartSyscall, alarm: sysAlarm, getitimer: sysGetitimer, setitimer: sysSetitimer,
 };

@@ -1,6 +1,6 @@
 // Clocks and sleeping: clock_gettime, clock_getres, gettimeofday, time, nanosleep, clock_nanosleep.
 import { host } from '../../native';
-import { EFAULT, EINTR, EINVAL, ENOTSUP } from '../errno';
+import { EFAULT, EINVAL, ENOTSUP, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '../errno';
 import type { Task } from '../task';
 import { RET_BLOCK, type Handler } from './types';
 import { monotonicNs } from '../timers';
@@ -41,9 +41,38 @@ function getTimespecNs(t: Task, addr: number): number {
   return sec * 1e9 + nsec;
 }
 
+/** The CPU time (ns) a CPU-time clock reads for t (cputime.ts), or -EINVAL. Besides
+ *  CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID, negative ids name another process's
+ *  or thread's clock (clock_getcpuclockid, pthread_getcpuclockid): ~pid << 3 | per-thread 4 |
+ *  PROF 0 (user + system), VIRT 1 (user) or SCHED 2 (user + system). A thread's clock is
+ *  readable only inside its own process (Linux's lookup_task). -1 when id is no CPU clock. */
+export function cpuClockNs(t: Task, id: number): number {
+  if (id === CLOCK_PROCESS_CPUTIME_ID) return t.group.userNs + t.group.sysNs;
+  if (id === CLOCK_THREAD_CPUTIME_ID) return t.userNs + t.sysNs;
+  if (id >= 0) return -1;
+  const which = id & 3, perThread = (id & 4) !== 0, pid = ~(id >> 3);
+  if (which === 3) return -EINVAL;
+  let user: number, sys: number;
+  if (perThread) {
+    const x = pid === 0 ? t : t.kernel.tasks.get(pid);
+    if (!x || x.group !== t.group) return -EINVAL;
+    user = x.userNs; sys = x.sysNs;
+  } else {
+    const g = pid === 0 ? t.group : t.kernel.groups.get(pid);
+    if (!g) return -EINVAL;
+    user = g.userNs; sys = g.sysNs;
+  }
+  return which === CPUCLOCK_VIRT ? user : user + sys;
+}
+const CPUCLOCK_VIRT = 1;
+
 /** implements Linux clock_gettime(2) */
 export const sysClockGettime: Handler = (t) => {
-  const id = hostClock(t.regs.argInt(0));
+  const cid = t.regs.argInt(0);
+  const cpu = cpuClockNs(t, cid);
+  if (cpu === -EINVAL) return cpu;
+  if (cpu >= 0) return putTimespec(t, t.regs.arg(1), Math.floor(cpu / 1e9), Math.floor(cpu % 1e9));
+  const id = hostClock(cid);
   if (id < 0) return -EINVAL;
   // The coarse clocks read like the fine ones, as the vDSO answers them: the host's coarse
   // clock lags by up to a tick, and a program mixing the two would see time go back.
@@ -53,9 +82,13 @@ export const sysClockGettime: Handler = (t) => {
 
 /** implements Linux clock_getres(2) */
 export const sysClockGetres: Handler = (t) => {
-  const id = hostClock(t.regs.argInt(0));
+  const cid = t.regs.argInt(0), addr = t.regs.arg(1);
+  const cpu = cpuClockNs(t, cid);
+  if (cpu === -EINVAL) return cpu;
+  // CPU clocks: 1 ns for the scheduler clock, a tick (1/HZ, HZ 250) for PROF and VIRT.
+  if (cpu >= 0) return addr === 0 ? 0 : putTimespec(t, addr, 0, cid >= 0 || (cid & 3) === 2 ? 1 : 4_000_000);
+  const id = hostClock(cid);
   if (id < 0) return -EINVAL;
-  const addr = t.regs.arg(1);
   if (addr === 0) return 0;
   host.clockGetres(id, ts);
   return putTimespec(t, addr, ts[0]!, ts[1]!);
@@ -86,9 +119,36 @@ export const sysTime: Handler = (t) => {
 /** Sleeps until the monotonic deadline in the task's wait record. */
 function sleepUntil(t: Task, deadline: number): number {
   if (monotonicNs() >= deadline) { t.endWait(); return 0; }
-  t.waitInterruptResult = -EINTR;
   t.blockOn(null, deadline);
   return RET_BLOCK;
+}
+
+/** Starts a relative sleep (nanosleep, clock_nanosleep without TIMER_ABSTIME) until deadline.
+ *  A signal ends it through sleepInterrupted, which writes the time left to rmtp. */
+function sleepRelative(t: Task, deadline: number, rmtp: number): number {
+  if (monotonicNs() >= deadline) return 0;
+  t.restartDeadline = deadline;
+  t.restartAddr = rmtp;
+  t.waitInterruptHook = sleepInterrupted;
+  return sleepUntil(t, deadline);
+}
+
+/** A relative sleep interrupted by a signal (Linux's do_nanosleep): the time left goes to rmtp
+ *  (EFAULT if it cannot), and the call returns ERESTART_RESTARTBLOCK: EINTR when a handler
+ *  runs (even with SA_RESTART), else restart_syscall sleeps on to the same deadline (stop and
+ *  continue, an ignored signal). */
+function sleepInterrupted(t: Task): number {
+  const left = t.restartDeadline - monotonicNs();
+  if (left <= 0) return 0;
+  if (t.restartAddr !== 0 && putTimespec(t, t.restartAddr, Math.floor(left / 1e9), Math.floor(left % 1e9)) < 0) return -EFAULT;
+  t.restartFn = sleepRestart;
+  return -ERESTART_RESTARTBLOCK;
+}
+
+/** restart_syscall for an interrupted sleep (hrtimer_nanosleep_restart). */
+function sleepRestart(t: Task): number {
+  if (t.waitActive) return sleepUntil(t, t.waitDeadline);
+  return sleepRelative(t, t.restartDeadline, t.restartAddr);
 }
 
 /** implements Linux nanosleep(2) */
@@ -96,7 +156,7 @@ export const sysNanosleep: Handler = (t) => {
   if (t.waitActive) return sleepUntil(t, t.waitDeadline);
   const ns = getTimespecNs(t, t.regs.arg(0));
   if (ns < 0) return ns;
-  return sleepUntil(t, monotonicNs() + ns);
+  return sleepRelative(t, monotonicNs() + ns, t.regs.arg(1));
 };
 
 /** implements Linux clock_nanosleep(2) */
@@ -109,11 +169,15 @@ export const sysClockNanosleep: Handler = (t) => {
   }
   const ns = getTimespecNs(t, t.regs.arg(2));
   if (ns < 0) return ns;
-  if (!(flags & TIMER_ABSTIME)) return sleepUntil(t, monotonicNs() + ns);
-  // Absolute: convert the target on its clock to a monotonic deadline.
+  if (!(flags & TIMER_ABSTIME)) return sleepRelative(t, monotonicNs() + ns, t.regs.arg(3));
+  // Absolute: convert the target on its clock to a monotonic deadline. A signal gives
+  // ERESTARTNOHAND: without a handler the call runs again with the same target.
   host.clockGettime(hostClock(id), ts);
   const now = ts[0]! * 1e9 + ts[1]!;
-  return sleepUntil(t, monotonicNs() + Math.max(0, ns - now));
+  const deadline = monotonicNs() + Math.max(0, ns - now);
+  if (monotonicNs() >= deadline) return 0;
+  t.waitInterruptResult = -ERESTARTNOHAND;
+  return sleepUntil(t, deadline);
 };
 
 export const timeSyscalls: Record<string, Handler> = {

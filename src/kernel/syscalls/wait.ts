@@ -4,6 +4,8 @@ import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED } from '
 import { SIGCHLD } from '../signals';
 import { GROUP_ZOMBIE, type ThreadGroup } from '../thread_group';
 import { reap } from '../task_exit';
+import { addReapedTimes } from '../cputime';
+import { encodeRusage, RUSAGE_SIZE } from '../abi/rusage';
 import type { Task } from '../task';
 import { RET_BLOCK, type Handler } from './types';
 
@@ -48,11 +50,11 @@ function waitFor(t: Task, pid: number, options: number): Found | number {
 }
 
 /** Consumes the event (unless WNOWAIT) and returns wait(2)'s status word. */
-function consume(f: Found, options: number): number {
+function consume(t: Task, f: Found, options: number): number {
   const g = f.g;
   if (f.kind === 'exit') {
     const st = g.exitStatus;
-    if (!(options & WNOWAIT)) reap(g);
+    if (!(options & WNOWAIT)) { addReapedTimes(t.group, g); reap(g); }
     return st;
   }
   if (f.kind === 'stop') {
@@ -63,10 +65,13 @@ function consume(f: Found, options: number): number {
   return 0xffff;
 }
 
-function putRusage(t: Task, addr: number): number {
+/** The child's rusage as wait4/waitid report it: its own times and its reaped children's
+ *  (Linux's getrusage(child, RUSAGE_BOTH)). */
+function putRusage(t: Task, addr: number, g: ThreadGroup | null): number {
   if (addr === 0) return 0;
-  t.kernel.scratch.fill(0, 0, 144);
-  return t.mm.copyOut(addr, t.kernel.scratch, 0, 144) < 0 ? -EFAULT : 0;
+  if (g === null) t.kernel.scratch.fill(0, 0, RUSAGE_SIZE);
+  else encodeRusage(t.kernel.sdv, 0, g.userNs + g.childUserNs, g.sysNs + g.childSysNs, Math.max(g.maxRssKb, g.childMaxRssKb));
+  return t.mm.copyOut(addr, t.kernel.scratch, 0, RUSAGE_SIZE) < 0 ? -EFAULT : 0;
 }
 
 /** implements Linux wait4(2) */
@@ -77,9 +82,9 @@ export const sysWait4: Handler = (t) => {
   const f = waitFor(t, pid, options | WEXITED);
   if (typeof f === 'number') return f;
   const tgid = f.g.tgid;
-  const st = consume(f, options);
+  const st = consume(t, f, options);
   if (statusAddr !== 0 && t.mm.writeU32(statusAddr, st) < 0) return -EFAULT;
-  if (putRusage(t, ru) < 0) return -EFAULT;
+  if (putRusage(t, ru, f.g) < 0) return -EFAULT;
   return tgid;
 };
 
@@ -98,7 +103,7 @@ export const sysWaitid: Handler = (t) => {
   const s = t.kernel.scratch, dv = t.kernel.sdv;
   s.fill(0, 0, 128);
   if (typeof f !== 'number') {
-    const g = f.g, st = consume(f, options);
+    const g = f.g, st = consume(t, f, options);
     dv.setInt32(0, SIGCHLD, true);
     let code: number, status: number;
     if (f.kind === 'exit') {
@@ -113,7 +118,7 @@ export const sysWaitid: Handler = (t) => {
     dv.setInt32(24, status, true);
   }
   if (infop !== 0 && t.mm.copyOut(infop, s, 0, 128) < 0) return -EFAULT;
-  if (putRusage(t, ru) < 0) return -EFAULT;
+  if (putRusage(t, ru, typeof f === 'number' ? null : f.g) < 0) return -EFAULT;
   return 0;
 };
 
