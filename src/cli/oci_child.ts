@@ -20,8 +20,12 @@ async function childMain(argv: string[]): Promise<number> {
   const args = JSON.parse(argv[3] ?? '{}') as { globals: ChildGlobals; [k: string]: unknown };
   const g = args.globals;
   const log = new RuntimeLog(g.log, g.logFormat, g.debug, false);
+  // fds 0-2 are the container's: a failure anywhere goes to the log, never there.
+  process.on('uncaughtException', (e) => { log.error(`${mode}: ${e.stack ?? e.message}`); process.exit(125); });
   try {
     if (mode === 'sandbox') {
+      // Hold no directory of the caller's (the shim removes the bundle when the container goes).
+      process.chdir('/');
       return await runSandbox({
         root: g.root, id: String(args.id), bundle: String(args.bundle), platform: g.platform, log,
         onReady: (msg) => {

@@ -58,7 +58,8 @@ function readReady(child: ChildProcess): Promise<string> {
 
 function spawnChild(g: GlobalOptions, mode: string, args: object, stdio: (number | 'inherit')[]): ChildProcess {
   return spawn(process.execPath, [g.childEntry, mode, JSON.stringify({ globals: g.childGlobals, ...args })], {
-    detached: true, stdio: [...stdio, 'pipe'] as ('inherit' | 'pipe' | number)[], env: process.env,
+    // No Node warnings on the container's stderr.
+    detached: true, stdio: [...stdio, 'pipe'] as ('inherit' | 'pipe' | number)[], env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });
 }
 
