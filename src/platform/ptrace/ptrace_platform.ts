@@ -58,7 +58,7 @@ export class PtracePlatform implements Platform {
 
   constructor(opts: PtraceOptions) {
     this.statsOn = !!opts.stats;
-    const cpu = opts.cpu ?? Number(process.env.TSVISOR_PTRACE_CPU ?? -1);
+    const cpu = opts.cpu ?? -1;
     if (cpu >= 0) pt.setAffinity(0, cpu);
     const r = pt.tickInit(PTRACE_TICK_SIGNAL);
     if (r < 0) throw new Error(`preemption timer: errno ${-r}`);
