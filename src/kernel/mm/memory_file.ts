@@ -55,9 +55,12 @@ export class MemoryFile implements PhysMemory {
   words(pa: number): Uint32Array { return this.u32[Math.floor(pa / WINDOW_SIZE)]!; }
   bytes(pa: number): Uint8Array { return this.u8[Math.floor(pa / WINDOW_SIZE)]!; }
 
+  /** Frees reclaimable frames (the page cache's) when memory runs out; returns the bytes freed. */
+  reclaimer: ((bytes: number) => number) | null = null;
+
   /** A zeroed, backed 4 KiB data frame with refs=1, or -1 when memory is exhausted. */
   alloc4K(): number {
-    if (this.used + PAGE_SIZE > this.dataLimit) return -1;
+    if (this.used + PAGE_SIZE > this.dataLimit && !(this.reclaimer !== null && this.reclaimer(PAGE_SIZE) > 0)) return -1;
     // A recently freed frame is still backed: zeroing it here is cheaper than the hole
     // punch and fallocate (two host calls) a cold frame costs.
     const warm = this.freeWarm4K.pop();

@@ -5,6 +5,7 @@ import { EFAULT, EINVAL, ENOMEM, EEXIST } from '../errno';
 import { byteIndex, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from '../../platform/platform';
 import { HUGE_SIZE, PAGE_SIZE, type MemoryFile } from './memory_file';
 import { MAP_FIXED_NOREPLACE, MAP_PRIVATE, Vma, type Mappable } from './vma';
+import { PageCache } from './page_cache';
 
 const PAGES_PER_BLOCK = 512;
 /** Top of user space: the platform's userTop, set by the Kernel (a trap platform keeps its
@@ -311,6 +312,16 @@ export class MM {
         this.mem.incRef(shared);
         b[i] = shared + 1;
         continue;
+      }
+      const file = vma.file;
+      if (file !== null && file.cacheKey !== undefined && vma.private) {
+        // A page-cache frame, shared copy-on-write (page_cache.ts); -1: past EOF or no memory.
+        const cached = PageCache.of(this.mem).frame(file, file.cacheKey, vma.fileOffset + (va - vma.start));
+        if (cached >= 0) {
+          this.mem.incRef(cached);
+          b[i] = cached + 1;
+          continue;
+        }
       }
       const pa = this.mem.alloc4K();
       if (pa < 0) return FAULT_OOM;

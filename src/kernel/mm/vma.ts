@@ -13,6 +13,10 @@ export interface Mappable {
   /** Optional: a MemoryFile frame that backs the page at fileOffset in every mapping (mapped
    *  as it is, never copied; the vDSO's pages), or -1 to read the page with readForMap. */
   sharedFrame?(fileOffset: number): number;
+  /** Set when the file cannot change under the sandbox (a host file below the overlay or in a
+   *  read-only mount): its identity for the page cache, whose frames private mappings then
+   *  share copy-on-write (page_cache.ts). Absent: every mapping reads its own copy. */
+  readonly cacheKey?: string;
   /** Device and inode for /proc/self/maps. */
   readonly dev: number;
   readonly ino: number;
