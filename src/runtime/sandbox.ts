@@ -3,6 +3,7 @@
 // socket, waits for `start`, runs the guest, and exits with init's status
 // (128+N when signal N killed it). Its fds 0-2 are the container's stdio: it
 // never writes there itself; its messages go to the runtime log.
+import * as fs from 'fs';
 import * as os from 'os';
 import { HUGE_SIZE, MemoryFile } from '../kernel/mm/memory_file';
 import { Kernel, type SandboxExit } from '../kernel/kernel';
@@ -80,6 +81,22 @@ export function limitsFor(p: OciProcess): Limits {
 export function execError(name: string, errno: number): string {
   if (errno === ENOENT && !name.includes('/')) return `exec: "${name}": executable file not found in $PATH`;
   return `exec: "${name}": ${errnoMessage(errno).toLowerCase()}`;
+}
+
+/** pid and its descendants on the host (the sandbox and the stub processes of a trap platform). */
+export function hostDescendants(pid: number): number[] {
+  const kids = new Map<number, number[]>();
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const st = fs.readFileSync(`/proc/${e}/stat`, 'latin1');
+      const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(e)]);
+    } catch { /* gone */ }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(kids.get(out[i]!) ?? []));
+  return out;
 }
 
 /** Exit status as a shell (and containerd) reports it. */
@@ -175,7 +192,7 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
           reply({ ok: true });
           return;
         case 'ps':
-          reply({ ok: true, pids: [process.pid, ...[...execs.values()].map((e) => e.proxyPid)] });
+          reply({ ok: true, pids: [...hostDescendants(process.pid), ...[...execs.values()].map((e) => e.proxyPid)] });
           return;
         case 'update': {
           const r = parseResources((m.resources ?? {}) as OciResources);

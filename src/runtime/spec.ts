@@ -271,6 +271,7 @@ export function planMounts(mounts: unknown, bundle: string): MountPlan[] {
       if (typeof m.source !== 'string' || m.source === '') fail(`config.json: ${name}: a bind mount needs a source`);
       const source = path.resolve(bundle, m.source);
       if (!fs.existsSync(source)) fail(`config.json: ${name}: source ${source} does not exist`);
+      if (!fs.statSync(source).isDirectory()) fail(`config.json: ${name}: source ${source} is a file; tsvisor bind-mounts directories only`);
       out.push({ kind: 'bind', destination: dest, source, readonly });
       continue;
     }

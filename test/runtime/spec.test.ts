@@ -102,6 +102,8 @@ test('mounts: bind, tmpfs and the standard file systems are planned; others are 
   assert.throws(() => planMounts([{ destination: '/x', type: 'nfs', source: 'host:/x' }], bundle), /mount nfs at \/x: file system type "nfs" is not supported/);
   assert.throws(() => planMounts([{ destination: '/elsewhere', type: 'proc' }], bundle), /serves proc only at \/proc/);
   assert.throws(() => planMounts([{ destination: '/x', type: 'bind', source: 'nothere' }], bundle), /does not exist/);
+  fs.writeFileSync(path.join(bundle, 'afile'), '');
+  assert.throws(() => planMounts([{ destination: '/etc/hosts', type: 'bind', source: 'afile' }], bundle), /is a file; tsvisor bind-mounts directories only/);
   assert.throws(() => planMounts([{ destination: '/x', type: 'tmpfs', options: ['ro'] }], bundle), /read-only tmpfs/);
   assert.throws(() => planMounts([{ destination: '/x', type: 'tmpfs', options: ['huge=always'] }], bundle), /option "huge=always" is not supported/);
 });
