@@ -1,5 +1,5 @@
 // The tsvisor command line (commander): run, doctor. Parsing and wiring only.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import * as path from 'path';
 import type { MountSpec } from '../kernel/vfs/vfs';
 import { isOciInvocation, ociMain } from './oci';
@@ -10,6 +10,16 @@ function parseSize(v: string): number {
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
   const n = Number(m[1]) * mult;
   return Math.ceil(n / (2 * 1024 * 1024)) * 2 * 1024 * 1024;
+}
+
+/** --user UID[:GID]: numeric ids (names would need the root's /etc/passwd read on the host). */
+function parseUser(v: string): { uid: number; gid: number } {
+  const m = /^(\d+)(?::(\d+))?$/.exec(v);
+  const ok = (n: number) => Number.isInteger(n) && n >= 0 && n < 0xffffffff;
+  if (!m || !ok(Number(m[1])) || (m[2] !== undefined && !ok(Number(m[2])))) {
+    throw new InvalidArgumentError('want UID or UID:GID, numeric');
+  }
+  return { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -34,16 +44,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('--memory <size>', 'the sandbox memory cap (e.g. 2g)', '2g')
     .option('--max-tasks <n>', 'the most threads and processes the sandbox may have (fork/clone beyond: EAGAIN)', '1024')
     .option('--no-aslr', 'turn address-space randomisation off (as setarch -R)')
+    .option('--user <uid[:gid]>', 'run the program as this numeric user and group (default 0:0, with every capability)', parseUser)
+    .option('--rootfs-writable', 'write through to the root directory (default: an in-memory overlay takes the writes)', false)
+    .option('--mount <spec>', 'add a mount: host:guest[:ro] (a host directory) or tmpfs:guest (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .argument('<program>', 'path of the program inside the root')
     .argument('[args...]', 'its arguments')
-    .action(async (prog: string, args: string[], opts: { root: string; strace: boolean; debug: boolean; stats: boolean; memory: string; maxTasks: string; aslr: boolean }) => {
+    .action(async (prog: string, args: string[], opts: { root: string; strace: boolean; debug: boolean; stats: boolean; memory: string; maxTasks: string; aslr: boolean; rootfsWritable: boolean; mount: string[]; user?: { uid: number; gid: number } }) => {
       const maxTasks = Number(opts.maxTasks);
       if (!Number.isInteger(maxTasks) || maxTasks < 1) throw new Error(`invalid --max-tasks: ${opts.maxTasks}`);
       // Loaded on use: OCI calls (state, kill, ...) need none of the kernel.
       const { runCommand } = await import('./run');
       status = await runCommand(prog, args, {
         platform: program.opts().platform as string, root: opts.root, strace: opts.strace, debug: opts.debug,
-        stats: opts.stats, memory: parseSize(opts.memory), maxTasks, aslr: opts.aslr,
+        stats: opts.stats, memory: parseSize(opts.memory), maxTasks, aslr: opts.aslr, user: opts.user,
+        rootfsWritable: opts.rootfsWritable, mounts: opts.mount.map(parseMountSpec),
       });
     });
 

@@ -20,9 +20,15 @@ export interface RunOptions {
   stats: boolean;
   memory: number;
   maxTasks: number;
-}
   /** Address-space randomisation (default on). */
   aslr?: boolean;
+  /** The init process's user and group (default root, with every capability). */
+  user?: { uid: number; gid: number };
+  /** Write through to the root directory instead of the in-memory overlay. */
+  rootfsWritable?: boolean;
+  /** --mount specs, in order. */
+  mounts?: MountSpec[];
+}
 
 const err = (s: string) => { try { fs.writeSync(2, s); } catch { /* stderr closed */ } };
 
@@ -67,11 +73,11 @@ export async function runCommand(program: string, args: string[], o: RunOptions)
     fatal: (m) => err(m + '\n'),
   });
   kernel.maxTasks = o.maxTasks;
+  kernel.aslr = o.aslr !== false;
   // Like `runsc do`: the program starts in the caller's directory when the root contains it.
   const rel = path.relative(root, process.cwd());
-  kernel.aslr = o.aslr !== false;
   const cwd = rel.startsWith('..') || path.isAbsolute(rel) ? '/' : '/' + rel;
-  const tid = kernel.spawnInit(program, [program, ...args], hostEnvironment(), [0, 1, 2], cwd);
+  const tid = kernel.spawnProcess({ path: program, argv: [program, ...args], envp: hostEnvironment(), stdio: [0, 1, 2], cwd, uid: o.user?.uid, gid: o.user?.gid });
   if (tid < 0) {
     err(`tsvisor: ${program}: ${errnoMessage(-tid)}\n`);
     return -tid === ENOENT ? 127 : -tid === EACCES || -tid === ENOEXEC ? 126 : 125;
