@@ -7,6 +7,17 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* SIOCINQ and SIOCOUTQ are FIONREAD and TIOCOUTQ (musl has no linux/sockios.h). */
+#ifndef SIOCINQ
+#define SIOCINQ FIONREAD
+#endif
+#ifndef SIOCOUTQ
+#define SIOCOUTQ TIOCOUTQ
+#endif
 
 static inline const char *serr(int e)
 {
@@ -34,6 +45,12 @@ static inline const char *serr(int e)
 	default: return errname(e);
 	}
 }
+
+/* sendmsg(2)/recvmsg(2) without the libc wrapper (musl copies the msghdr and its control data
+ * itself: a bad pointer faults in the program and big control buffers give ENOMEM). The msghdr
+ * must have its padding zeroed (an initializer does that). */
+static inline long raw_sendmsg(int fd, const struct msghdr *m, int flags) { return syscall(SYS_sendmsg, fd, m, flags); }
+static inline long raw_recvmsg(int fd, struct msghdr *m, int flags) { return syscall(SYS_recvmsg, fd, m, flags); }
 
 /* "what: N" or "what: -1 ENAME". */
 static inline long sval(const char *what, long ret)

@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include "sock.h"
 #include <fcntl.h>
-#include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>

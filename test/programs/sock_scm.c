@@ -26,7 +26,7 @@ static int send_fds(int s, const int *fds, int n, const char *data)
 		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
 	}
-	return sendmsg(s, &mh, 0);
+	return raw_sendmsg(s, &mh, 0);
 }
 
 /* Receives a message; prints what came with it; returns the first descriptor received or -1. */
@@ -38,7 +38,7 @@ static int recv_fds(int s, size_t ctllen, int flags, const char *what)
 	struct iovec iov = { data, sizeof data - 1 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctllen ? ctl.b : NULL,
 			     .msg_controllen = ctllen };
-	ssize_t r = recvmsg(s, &mh, flags);
+	ssize_t r = raw_recvmsg(s, &mh, flags);
 	if (r < 0) { printf("%s: -1 %s\n", what, serr(errno)); return -1; }
 	data[r] = 0;
 	printf("%s: %zd '%s' flags %#x controllen %zu\n", what, r, data, mh.msg_flags, (size_t)mh.msg_controllen);
@@ -159,36 +159,37 @@ static void truncation(void)
 	int many[254];
 	for (int i = 0; i < 254; i++) many[i] = p[0];
 	char big[CMSG_SPACE(sizeof many)];
+	memset(big, 0, sizeof big); /* musl's cmsghdr has padding the kernel reads as part of cmsg_len */
 	struct iovec iov = { "x", 1 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = big, .msg_controllen = sizeof big };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 	c->cmsg_level = SOL_SOCKET; c->cmsg_type = SCM_RIGHTS; c->cmsg_len = CMSG_LEN(sizeof many);
 	memcpy(CMSG_DATA(c), many, sizeof many);
-	sval("send 254 fds", sendmsg(sv[0], &mh, 0));
+	sval("send 254 fds", raw_sendmsg(sv[0], &mh, 0));
 	c->cmsg_len = CMSG_LEN(sizeof(int) * 253);
 	mh.msg_controllen = CMSG_SPACE(sizeof(int) * 253);
-	sval("send 253 fds", sendmsg(sv[0], &mh, 0));
+	sval("send 253 fds", raw_sendmsg(sv[0], &mh, 0));
 	before = count_fds();
 	char ctl2[CMSG_SPACE(sizeof(int) * 253)];
 	struct msghdr rm = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl2, .msg_controllen = sizeof ctl2 };
 	char one;
 	iov.iov_base = &one;
-	sval("receive 253 fds", recvmsg(sv[1], &rm, 0));
+	sval("receive 253 fds", raw_recvmsg(sv[1], &rm, 0));
 	printf("fds gained: %d\n", count_fds() - before);
 	for (int fd = 3; fd < 1024; fd++) if (fd != sv[0] && fd != sv[1] && fd != p[0] && fd != p[1]) close(fd);
 	c->cmsg_len = 8;
-	sval("cmsg_len too small", sendmsg(sv[0], &mh, 0));
+	sval("cmsg_len too small", raw_sendmsg(sv[0], &mh, 0));
 	c->cmsg_len = sizeof big + 8;
 	mh.msg_controllen = sizeof big;
-	sval("cmsg_len past the buffer", sendmsg(sv[0], &mh, 0));
+	sval("cmsg_len past the buffer", raw_sendmsg(sv[0], &mh, 0));
 	c->cmsg_len = CMSG_LEN(4);
 	c->cmsg_type = 77;
-	sval("unknown SOL_SOCKET type", sendmsg(sv[0], &mh, 0));
+	sval("unknown SOL_SOCKET type", raw_sendmsg(sv[0], &mh, 0));
 	c->cmsg_level = 6;
-	sval("other level: ignored", sendmsg(sv[0], &mh, 0));
+	sval("other level: ignored", raw_sendmsg(sv[0], &mh, 0));
 	recv(sv[1], b, sizeof b, MSG_DONTWAIT);
 	mh.msg_controllen = 8;
-	sval("control shorter than a cmsghdr: ignored", sendmsg(sv[0], &mh, 0));
+	sval("control shorter than a cmsghdr: ignored", raw_sendmsg(sv[0], &mh, 0));
 	close(sv[0]); close(sv[1]); close(p[0]); close(p[1]);
 }
 
@@ -210,22 +211,23 @@ static void credentials(void)
 	/* Explicit credentials: one's own are fine, another pid must exist. */
 	struct ucred u = { getpid(), getuid(), getgid() };
 	char ctl[CMSG_SPACE(sizeof u)];
+	memset(ctl, 0, sizeof ctl);
 	struct iovec iov = { "explicit", 8 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 	c->cmsg_level = SOL_SOCKET; c->cmsg_type = SCM_CREDENTIALS; c->cmsg_len = CMSG_LEN(sizeof u);
 	memcpy(CMSG_DATA(c), &u, sizeof u);
-	sval("send own credentials", sendmsg(sv[0], &mh, 0));
-	recv_fds(sv[1], 512, 0, "explicit credentials");
+	sval("send own credentials", raw_sendmsg(sv[0], &mh, 0));
+	recv_fds(sv[1], 512, MSG_DONTWAIT, "explicit credentials");
 	u.pid = 0x3ffffff0;
 	memcpy(CMSG_DATA(c), &u, sizeof u);
-	sval("send a pid that does not exist (root)", sendmsg(sv[0], &mh, 0));
+	sval("send a pid that does not exist (root)", raw_sendmsg(sv[0], &mh, 0));
 	u.pid = getpid();
 	u.uid = (uid_t)-1;
 	memcpy(CMSG_DATA(c), &u, sizeof u);
-	sval("send uid -1", sendmsg(sv[0], &mh, 0));
+	sval("send uid -1", raw_sendmsg(sv[0], &mh, 0));
 	c->cmsg_len = CMSG_LEN(8);
-	sval("short SCM_CREDENTIALS", sendmsg(sv[0], &mh, 0));
+	sval("short SCM_CREDENTIALS", raw_sendmsg(sv[0], &mh, 0));
 	close(sv[0]);
 	close(sv[1]);
 

@@ -10,7 +10,6 @@ import {
   MH_CONTROL, MH_CONTROLLEN, MH_FLAGS, MH_IOV, MH_IOVLEN, MH_NAME, MH_NAMELEN, MMH_LEN, MMSGHDR_SIZE, MSG_CMSG_CLOEXEC,
   MSG_DONTWAIT, MSG_INTERNAL_SENDMSG_FLAGS, MSG_WAITFORONE, MSGHDR_SIZE, SOCKADDR_STORAGE_SIZE,
 } from '../abi/socket';
-import { TASK_SIZE } from '../mm/mm';
 import type { Task } from '../task';
 import { monotonicNs } from '../timers';
 import { parseControl, putControl } from '../net/scm';
@@ -43,10 +42,14 @@ function u64(dv: DataView, off: number): number { return dv.getUint32(off, true)
 class Hdr { name = 0; namelen = 0; control = 0; controllen = 0; }
 const h = new Hdr();
 
+/** access_ok as x86_64 Linux checks it now: the range must not reach the kernel half (sign bit);
+ *  whether it is mapped shows when bytes are copied. */
+function accessOk(addr: number, len: number): boolean { return addr + len <= 2 ** 63; }
+
 /** import_ubuf: one buffer (clamped to MAX_RW_COUNT); -EFAULT outside user space. */
 function importBuf(t: Task, addr: number, len: number): number {
   if (len > MAX_RW_COUNT) len = MAX_RW_COUNT;
-  if (addr + len > TASK_SIZE) return -EFAULT;
+  if (!accessOk(addr, len)) return -EFAULT;
   iter.initGuest(t.mm, addr, len);
   return 0;
 }
@@ -79,7 +82,7 @@ function importMsghdr(t: Task, addr: number, send: boolean): number {
     const base = u64(iovDv, i * IOVEC_SIZE);
     if (iovDv.getUint32(i * IOVEC_SIZE + 12, true) >= 0x80000000) return -EINVAL; // > SSIZE_MAX
     let len = u64(iovDv, i * IOVEC_SIZE + 8);
-    if (base + len > TASK_SIZE) return -EFAULT;
+    if (!accessOk(base, len)) return -EFAULT;
     if (len > MAX_RW_COUNT - total) len = MAX_RW_COUNT - total;
     iter.setIov(i, base, len);
     total += len;
