@@ -65,6 +65,10 @@ static Napi::Value SpawnStub(const Napi::CallbackInfo& info) {
     else if (fcntl(3, F_SETFD, 0) < 0) _exit(126);
     syscall(SYS_close_range, 4, ~0U, 0);
     close(0); close(1); close(2);
+    // Own user, mount, network, IPC and UTS namespaces where the host allows them (the
+    // stub never makes a host call the tracer did not inject; this is defence in depth).
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
+      unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS);
     if (ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) < 0) _exit(126);
     char* argv[] = {const_cast<char*>("tsvisor-stub"), nullptr};
     char* envp[] = {nullptr};
@@ -126,6 +130,14 @@ static Napi::Value GetEventMsg(const Napi::CallbackInfo& info) {
   unsigned long msg = 0;
   long r = ptrace(PTRACE_GETEVENTMSG, I32(info[0]), nullptr, &msg);
   return Num(info.Env(), r < 0 ? -errno : static_cast<double>(msg));
+}
+
+// syscallArch(pid): the AUDIT_ARCH_* of the syscall pid is stopped in (PTRACE_GET_SYSCALL_INFO):
+// tells `int $0x80` (i386) from `syscall`.
+static Napi::Value SyscallArch(const Napi::CallbackInfo& info) {
+  struct { uint8_t op; uint8_t pad[3]; uint32_t arch; uint64_t rest[10]; } si{};
+  long r = ptrace(static_cast<enum __ptrace_request>(0x420e), I32(info[0]), reinterpret_cast<void*>(sizeof si), &si);
+  return Num(info.Env(), r < 0 ? -errno : static_cast<double>(si.arch));
 }
 
 // resume(request, pid, sig): PTRACE_CONT / PTRACE_SYSEMU / ...; the tick aims at pid.
@@ -207,6 +219,7 @@ Napi::Object InitPtrace(Napi::Env env, Napi::Object exports) {
   F("setXstate", SetXstate);
   F("getSiginfo", GetSiginfo);
   F("getEventMsg", GetEventMsg);
+  F("syscallArch", SyscallArch);
   F("resume", Resume);
   F("wait", Wait);
   F("kill", Kill);

@@ -118,6 +118,8 @@ export interface Ptrace {
   setXstate(pid: number, buf: Bytes, len: number): number;
   getSiginfo(pid: number, buf: Bytes): number;
   getEventMsg(pid: number): number;
+  /** AUDIT_ARCH_* of the syscall the tracee is stopped in (PTRACE_GET_SYSCALL_INFO). */
+  syscallArch(pid: number): number;
   /** PTRACE_CONT, PTRACE_SYSEMU, ...; the preemption tick aims at the stub resumed last. */
   resume(request: number, pid: number, sig: number): number;
   /** waitpid(pid, __WALL | flags), restarted after EINTR; status in status[0]. */

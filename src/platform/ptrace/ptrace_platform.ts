@@ -11,7 +11,7 @@ import {
   PROT_EXEC, PROT_WRITE, VEC_AC, VEC_BP, VEC_DB, VEC_DE, VEC_GP, VEC_OF, VEC_PF, VEC_SS, VEC_UD, VEC_XM,
   type AddressSpace, type FpuState, type PhysMemory, type Platform, type RunContext,
 } from '../platform';
-import { ORIG_RAX, RAX, RIP } from '../regs';
+import { ORIG_RAX, RAX, RCX, RIP, RSP } from '../regs';
 import { REQ_CAPACITY, STUB_BASE } from '../stub/layout';
 import { OP_WORDS, TrapAddressSpace } from './address_space';
 import { PTRACE_SYSEMU, StubError, Stubs, type Stub } from './stubs';
@@ -21,7 +21,10 @@ import { fromHalves } from '../u64';
 const pt = addon.ptrace;
 /** Real-time signal of the preemption tick (KVM uses 40; Node uses none of them). */
 export const PTRACE_TICK_SIGNAL = 41;
-const SIGTRAP = 5, SIGILL = 4, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11;
+const SIGTRAP = 5, SIGILL = 4, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11, SIGSYS = 31, SYS_SECCOMP = 1;
+const AUDIT_ARCH_I386 = 0x40000003;
+/** The host's legacy vsyscall page, 0xffffffffff600000, as a signed Number (src/platform/u64.ts). */
+const VSYSCALL_PAGE = -0xa00000;
 const SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, FPE_INTDIV = 1, FPE_INTOVF = 2, TRAP_TRACE = 2;
 
 /** Per-task FPU state: the XSAVE image, live in at most one stub thread (loc). */
@@ -227,13 +230,22 @@ export class PtracePlatform implements Platform {
       // A syscall-entry stop: RAX holds -ENOSYS, orig_rax the number (the kernel reads
       // ORIG_RAX and, as on KVM, finds the number in RAX too, for restarts).
       const regs = ctx.regs.u32;
+      // `syscall` leaves RCX = RIP. Otherwise it may be `int $0x80`, the i386 entry, which
+      // tsvisor does not offer: a #GP (Linux without IA32 emulation; KVM here too).
+      if ((regs[2 * RCX] !== regs[2 * RIP] || regs[2 * RCX + 1] !== regs[2 * RIP + 1]) &&
+          pt.syscallArch(pid) === AUDIT_ARCH_I386) {
+        ctx.regs.set(RIP, ctx.regs.get(RIP) - 2);
+        ev.kind = EV_FAULT; ev.vector = VEC_GP; ev.errorCode = 0x80 * 8 + 2; ev.faultAddr = 0;
+        this.counters.faults++;
+        return ev;
+      }
       regs[2 * RAX] = ur[2 * UR_ORIG_RAX]!; regs[2 * RAX + 1] = ur[2 * UR_ORIG_RAX + 1]!;
       regs[2 * ORIG_RAX] = ur[2 * UR_ORIG_RAX]!; regs[2 * ORIG_RAX + 1] = ur[2 * UR_ORIG_RAX + 1]!;
       this.counters.syscalls++;
       ev.kind = EV_SYSCALL;
       return ev;
     }
-    if (st >>> 16 === 0 && (sig === SIGSEGV || sig === SIGBUS || sig === SIGILL || sig === SIGFPE || sig === SIGTRAP)) {
+    if (st >>> 16 === 0 && (sig === SIGSEGV || sig === SIGBUS || sig === SIGILL || sig === SIGFPE || sig === SIGTRAP || sig === SIGSYS)) {
       if (this.decodeFault(ctx, as, sig)) { this.counters.faults++; return ev; }
     }
     // The tick, or a stop the guest did not cause (another host process's signal): the
@@ -274,6 +286,16 @@ export class PtracePlatform implements Platform {
       case SIGILL: ev.vector = VEC_UD; return true;
       case SIGFPE: ev.vector = code === FPE_INTDIV ? VEC_DE : code === FPE_INTOVF ? VEC_OF : VEC_XM; return true;
       case SIGTRAP: ev.vector = code === SI_KERNEL ? VEC_BP : code === TRAP_TRACE ? VEC_DB : VEC_DB; return true;
+      case SIGSYS: {
+        // The stub's filter trapped the host's vsyscall emulation (a call into the legacy
+        // vsyscall page). The host already emulated the `ret`: undo it and report what the
+        // guest gets on KVM, a fetch fault at the call's address.
+        if (code !== SYS_SECCOMP || addr < VSYSCALL_PAGE || addr >= VSYSCALL_PAGE + 4096) return false;
+        ctx.regs.set(RIP, addr);
+        ctx.regs.set(RSP, ctx.regs.get(RSP) - 8);
+        ev.vector = VEC_PF; ev.faultAddr = addr; ev.errorCode = PF_USER | PF_INSTR;
+        return true;
+      }
     }
     return false;
   }

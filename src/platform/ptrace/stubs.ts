@@ -26,6 +26,35 @@ const PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_FIXED = 0x10;
 /** The MemoryFile's fd in every stub (spawnStub puts it there). */
 export const STUB_MEMFD = 3;
 
+const SYS_SECCOMP = 317, SECCOMP_SET_MODE_FILTER = 1, PR_SET_NO_NEW_PRIVS = 38;
+const AUDIT_ARCH_X86_64 = 0xc000003e;
+const RET_KILL_PROCESS = 0x80000000, RET_TRAP = 0x00030000, RET_ALLOW = 0x7fff0000;
+/** The host calls the tracer injects after set-up: the only ones the stub may make. */
+const INJECTED = [SYS_MMAP, 10 /* mprotect */, SYS_MUNMAP, SYS_FORK, SYS_PRCTL];
+
+/** The stub's classic BPF program: wrong arch -> kill; a call from the host's vsyscall page
+ *  (0xffffffffff600000, emulated by the host kernel) -> SIGSYS, which the platform turns into
+ *  the page fault the guest gets on KVM; an injected call -> allow; anything else -> kill. */
+export function seccompFilter(): Uint32Array {
+  const n = INJECTED.length, kill = 7 + n, trap = kill + 1, allow = kill + 2;
+  const ins: [number, number, number, number][] = [
+    [0x20, 0, 0, 4],                                  // ld arch
+    [0x15, 0, kill - 2, AUDIT_ARCH_X86_64],           // jeq x86_64
+    [0x20, 0, 0, 12],                                 // ld instruction_pointer (high half)
+    [0x15, 0, 2, 0xffffffff],                         // upper half of the address space?
+    [0x20, 0, 0, 8],                                  // ld instruction_pointer (low half)
+    [0x35, trap - 6, 0, 0xff600000],                  // jge the vsyscall page
+    [0x20, 0, 0, 0],                                  // ld nr
+    ...INJECTED.map((nr, i): [number, number, number, number] => [0x15, allow - (7 + i + 1), 0, nr]),
+    [0x06, 0, 0, RET_KILL_PROCESS],
+    [0x06, 0, 0, RET_TRAP],
+    [0x06, 0, 0, RET_ALLOW],
+  ];
+  const out = new Uint32Array(ins.length * 2);
+  ins.forEach(([code, jt, jf, k], i) => { out[2 * i] = code | (jt << 16) | (jf << 24); out[2 * i + 1] = k >>> 0; });
+  return out;
+}
+
 /** One stub process (one guest address space). */
 export class Stub {
   /** The FPU state live in this stub's thread (per task; see PtraceFpu). */
@@ -101,8 +130,34 @@ export class Stubs {
     const sa = REQ_CAPACITY - 1;
     this.put(count++, SYS_RT_SIGACTION, SIGCHLD, REQ_VA + sa * REQ_ENTRY_BYTES, 0, 8, 0, 0);
     this.writeSigaction(sa);
-    const failed = this.runBatch(this.template, count);
+    let failed = this.runBatch(this.template, count);
     if (failed >= 0) throw new StubError(`stub set-up call ${failed} failed (${this.result(failed)})`);
+    // Last, the seccomp filter (inherited by every stub): only the calls the tracer injects
+    // may run (guest syscalls never reach seccomp: PTRACE_SYSEMU stops them first); the
+    // host's vsyscall emulation, which would bypass the tracer, traps instead.
+    const prog = seccompFilter();
+    const fslot = REQ_CAPACITY - 4, pslot = REQ_CAPACITY - 2;
+    this.writeBytes(fslot, new Uint8Array(prog.buffer));
+    const fprog = new Uint8Array(16);
+    const dv = new DataView(fprog.buffer);
+    dv.setUint16(0, prog.byteLength / 8, true);
+    const fva = REQ_VA + fslot * REQ_ENTRY_BYTES;
+    dv.setUint32(8, lo32(fva), true); dv.setUint32(12, hi32(fva), true);
+    this.writeBytes(pslot, fprog);
+    this.put(0, SYS_PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0);
+    this.put(1, SYS_SECCOMP, SECCOMP_SET_MODE_FILTER, 0, REQ_VA + pslot * REQ_ENTRY_BYTES, 0, 0, 0);
+    failed = this.runBatch(this.template, 2);
+    if (failed >= 0) throw new StubError(`installing the stub's seccomp filter failed (${this.result(failed)})`);
+  }
+
+  /** Raw bytes into request slots from slot i on (filter programs and structs). */
+  private writeBytes(i: number, bytes: Uint8Array): void {
+    for (let off = 0; off < bytes.length; off += 4) {
+      const slot = i + Math.floor(off / REQ_ENTRY_BYTES), within = off % REQ_ENTRY_BYTES;
+      const w = this.reqWords[Math.floor(slot / REQ_PER_PAGE)]!;
+      const b = this.reqBase[Math.floor(slot / REQ_PER_PAGE)]! + (slot % REQ_PER_PAGE) * (REQ_ENTRY_BYTES / 4) + within / 4;
+      w[b] = (bytes[off]! | (bytes[off + 1]! << 8) | (bytes[off + 2]! << 16) | (bytes[off + 3]! << 24)) >>> 0;
+    }
   }
 
   private check(r: number, what: string): void {

@@ -12,7 +12,7 @@ import { MemoryFile } from '../../../src/kernel/mm/memory_file';
 import { PtracePlatform } from '../../../src/platform/ptrace/ptrace_platform';
 import {
   EV_FAULT, EV_INTERRUPTED, EV_SYSCALL, PF_INSTR, PF_PRESENT, PF_USER, PF_WRITE, PROT_EXEC, PROT_READ, PROT_WRITE,
-  VEC_BP, VEC_DE, VEC_PF, VEC_UD, type AddressSpace, type RunContext,
+  VEC_BP, VEC_DE, VEC_GP, VEC_PF, VEC_UD, type AddressSpace, type RunContext,
 } from '../../../src/platform/platform';
 import { ORIG_RAX, RAX, RCX, RDI, RIP, RSP, Regs } from '../../../src/platform/regs';
 import { STUB_BASE, STUB_END } from '../../../src/platform/stub/layout';
@@ -87,6 +87,24 @@ test('faults: write to read-only, read of unmapped, fetch from non-exec, ud2, in
   }
 });
 
+test('a call into the host vsyscall page and `int $0x80` never reach the host: a fault, as on KVM', () => {
+  // movabs rax, 0xffffffffff600000 ; call rax
+  let ctx = setup([0x48, 0xb8, 0x00, 0x00, 0x60, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xd0]);
+  let ev = p.run(ctx);
+  assert.is(ev.kind, EV_FAULT);
+  assert.is(ev.vector, VEC_PF);
+  assert.is(ev.faultAddr, -0xa00000, '0xffffffffff600000 as a signed Number');
+  assert.is(ctx.regs.getSigned(RIP), -0xa00000);
+  assert.is(ctx.regs.get(RSP), STACK + 4000 - 8, 'the return address is pushed');
+  ctx.as.destroy();
+  ctx = setup([...movEax(20), 0xcd, 0x80]);
+  ev = p.run(ctx);
+  assert.is(ev.kind, EV_FAULT);
+  assert.is(ev.vector, VEC_GP);
+  assert.is(ctx.regs.get(RIP), CODE + 5);
+  ctx.as.destroy();
+});
+
 test('mprotect over holes changes the mapped pages only', () => {
   const a = mem.alloc4K(), c = mem.alloc4K();
   // mov byte [DATA], 1 ; mov eax, 39 ; syscall
@@ -148,7 +166,7 @@ test('many mappings reach the stub as one batch', () => {
   ctx.as.destroy();
 });
 
-test('the stub holds no fds but the memory file, and nothing of the host below its own pages', () => {
+test('the stub holds no fds but the memory file, nothing of the host below its own pages, and runs under seccomp', () => {
   const ctx = setup([...movEax(39), ...SYSCALL]);
   assert.is(p.run(ctx).kind, EV_SYSCALL);
   const pid = (ctx.as as unknown as { stub: { pid: number } }).stub.pid;
@@ -161,6 +179,7 @@ test('the stub holds no fds but the memory file, and nothing of the host below i
     assert.ok(ours, `unexpected mapping in the stub: ${line}`);
     assert.not.match(line, /\[(vdso|vvar|stack|heap)/);
   }
+  assert.match(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), /^Seccomp:\s+2$/m);
   assert.is(p.userTop, STUB_BASE);
   ctx.as.destroy();
 });
