@@ -4,6 +4,8 @@
  * the writer blocks on the send buffer many times. Checksums compared. */
 #define _GNU_SOURCE
 #include "sock.h"
+#include <fcntl.h>
+#include <sys/sendfile.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,8 +83,38 @@ static void packets(void)
 	printf("seqpacket reader exited %d\n", WEXITSTATUS(st));
 }
 
-int main(void)
+/* sendfile from a file into a stream socket (blocking on the send buffer on the way). */
+static void sendfile_in(const char *fixture)
 {
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	int f = open(path(fixture, "big"), O_RDONLY);
+	fflush(stdout);
+	pid_t c = fork();
+	if (c == 0) {
+		close(sv[0]);
+		static unsigned char in[80000];
+		long n = 0;
+		ssize_t r;
+		while ((r = read(sv[1], in + n, sizeof in - n)) > 0) n += r;
+		printf("child: %ld bytes by sendfile, checksum %08x\n", n, fnv1a(in, n));
+		fflush(stdout);
+		_exit(0);
+	}
+	close(sv[1]);
+	off_t off = 0;
+	sval("sendfile 70000 bytes into a socket", sendfile(sv[0], f, &off, 100000));
+	close(sv[0]);
+	waitpid(c, NULL, 0);
+	static unsigned char want[70000];
+	pread(f, want, sizeof want, 0);
+	printf("file checksum %08x\n", fnv1a(want, sizeof want));
+	close(f);
+}
+
+int main(int argc, char **argv)
+{
+	sendfile_in(fixture_dir(argc, argv));
 	for (int i = 0; i < CHUNK; i++) pattern[i] = (unsigned char)(i * 31 + (i >> 10));
 	unsigned h = 2166136261u;
 	for (int k = 0; k < TOTAL / CHUNK; k++)
