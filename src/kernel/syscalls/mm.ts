@@ -9,6 +9,7 @@ import {
   MAP_STACK, MAP_SYNC, MAP_TYPE, MAP_UNINITIALIZED,
 } from '../mm/vma';
 import type { Task } from '../task';
+import { AnonShmem } from '../mm/shmem';
 import type { Handler } from './types';
 
 const PROT_GROWSDOWN = 0x01000000, PROT_GROWSUP = 0x02000000;
@@ -58,8 +59,14 @@ export const sysMmap: Handler = (t: Task) => {
   if ((p & PROT_WRITE) && type === MAP_PRIVATE && !(flags & MAP_NORESERVE) && !overcommitOk(t, len)) return -ENOMEM;
   let res: number;
   if (flags & MAP_ANONYMOUS) {
-    // MAP_SHARED anonymous memory behaves as private until processes can share it (fork).
-    res = t.mm.map(addr, len, p, (flags & ~MAP_FIXED) | (type === MAP_SHARED_VALIDATE ? MAP_SHARED : 0), fixed, null, 0, '');
+    if (type === MAP_PRIVATE) {
+      res = t.mm.map(addr, len, p, flags & ~MAP_FIXED, fixed, null, 0, '');
+    } else {
+      // Shared anonymous memory has an object behind it (shmem.ts), as Linux's /dev/zero
+      // mappings: every process that inherits the area maps the same pages.
+      const fl = (flags & ~(MAP_FIXED | MAP_TYPE)) | MAP_SHARED;
+      res = t.mm.map(addr, len, p, fl, fixed, new AnonShmem(t.mm.mem), 0, '/dev/zero (deleted)');
+    }
   } else {
     const f = t.files.get(fd);
     if (!f) return -EBADF;
