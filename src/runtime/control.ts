@@ -9,6 +9,8 @@ import { host } from '../native';
 
 const EAGAIN = 11, EINTR = 4;
 export const POKE_SIGNAL = 'SIGURG';
+/** How long a CLI command waits for the sandbox's reply. */
+const REPLY_TIMEOUT_MS = 30_000;
 
 /** A path short enough for sun_path (108 bytes): long ones go through /proc/self/fd/<dirfd>. */
 function withShortPath<T>(p: string, fn: (short: string) => T): T {
@@ -72,11 +74,16 @@ export class ControlClient {
     try { process.kill(this.sandboxPid, POKE_SIGNAL); } catch { /* gone: the read sees EOF */ }
   }
 
-  /** The next message (blocking), or null at EOF. */
-  read(): Message | null {
+  /** The next message (blocking, at most timeoutMs), or null at EOF. */
+  read(timeoutMs = REPLY_TIMEOUT_MS): Message | null {
+    const end = Date.now() + timeoutMs;
     for (;;) {
       const m = this.queue.shift();
       if (m) return m;
+      const left = end - Date.now();
+      if (left <= 0 || host.pollOne(this.fd, 1 /* POLLIN */, left) === 0) {
+        throw new Error(`the sandbox did not answer within ${timeoutMs / 1000} s (a guest blocked in a host read holds it)`);
+      }
       const n = host.recvFds(this.fd, this.buf, 0, this.buf.length, this.fdsOut);
       for (const f of this.fdsOut) if (f >= 0) host.close(f);
       if (n === -EINTR) continue;

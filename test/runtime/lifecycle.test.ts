@@ -174,6 +174,23 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
     ok(c, ['delete', 'k9']);
   });
 
+  t('kill 9 ends a container whose init is blocked reading its stdin (a pipe with nothing in it)', () => {
+    const fifo = path.join(c.dir, 'stdin.fifo');
+    spawnSync('mkfifo', [fifo]);
+    const hold = fs.openSync(fifo, fs.constants.O_RDWR); // a writer that never writes
+    try {
+      const sh = create(c, 'blocked', bundle(c, ['sh', '-c', 'echo waiting; read line; echo never']), [], fifo);
+      ok(c, ['start', 'blocked']);
+      until('init to wait on stdin', () => read(sh.out) === 'waiting\n');
+      ok(c, ['kill', 'blocked', 'KILL']);
+      assert.is(reaped(sh, sh.pid), 137);
+      assert.is(read(sh.out), 'waiting\n');
+      ok(c, ['delete', 'blocked']);
+    } finally {
+      fs.closeSync(hold);
+    }
+  });
+
   t('update --resources=- lowers the task cap of a running container', () => {
     const b = bundle(c, ['sh', '-c', 'echo up; while :; do sleep 1; done']);
     const sh = create(c, 'upd', b);
