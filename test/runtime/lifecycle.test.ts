@@ -191,6 +191,26 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
     }
   });
 
+  t('the dev.tsvisor.platform annotation picks the platform: ptrace stubs are host processes ps lists', () => {
+    const other = platform === 'kvm' ? 'ptrace' : 'kvm';
+    if (!platforms().find((x) => x.name === other)?.available) { console.log(`  (annotation test needs ${other} too: checked on ${platform} only)`); }
+    const withStubs = (plat: string) => {
+      const id = `annot-${plat}`;
+      const sh = create(c, id, bundle(c, ['sh', '-c', 'echo up; while :; do sleep 1; done'], (s) => { s.annotations = { 'dev.tsvisor.platform': plat }; }));
+      ok(c, ['start', id]);
+      until('init to start', () => read(sh.out) === 'up\n');
+      const pids = JSON.parse(ok(c, ['ps', '--format', 'json', id])) as number[];
+      ok(c, ['kill', id, '9']);
+      reaped(sh, sh.pid);
+      ok(c, ['delete', id]);
+      return pids.length > 1;
+    };
+    for (const plat of [platform, other]) {
+      if (!platforms().find((x) => x.name === plat)?.available) continue;
+      assert.is(withStubs(plat), plat === 'ptrace', `platform ${plat}: stub processes ${plat === 'ptrace' ? 'expected' : 'not expected'}`);
+    }
+  });
+
   t('update --resources=- lowers the task cap of a running container', () => {
     const b = bundle(c, ['sh', '-c', 'echo up; while :; do sleep 1; done']);
     const sh = create(c, 'upd', b);
