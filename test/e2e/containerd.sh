@@ -171,6 +171,10 @@ check "pause: PAUSED" PAUSED "$("${CTR[@]}" tasks ls | awk '$1=="e2e-long"{print
 check "resume: RUNNING" RUNNING "$("${CTR[@]}" tasks ls | awk '$1=="e2e-long"{print $3}')"
 out=$(timeout 60 "${CTR[@]}" tasks exec --exec-id ex2 e2e-long sh -c 'echo after resume')
 check "exec after resume" "after resume" "$out"
+if command -v script >/dev/null; then
+  out=$(timeout 60 script -qec "${CTR[*]} tasks exec -t --exec-id ex3 e2e-long sh -c 'test -t 0 && test -t 1 && echo exec-tty'" /dev/null </dev/null | tr -d '\r')
+  check "exec -t: a terminal" yes "$(echo "$out" | grep -qx exec-tty && echo yes || echo "no: $out")"
+fi
 "${CTR[@]}" tasks kill -s SIGKILL e2e-long
 for _ in $(seq 100); do [ "$("${CTR[@]}" tasks ls | awk '$1=="e2e-long"{print $3}')" = STOPPED ] && break; sleep 0.1; done
 check "kill: STOPPED" STOPPED "$("${CTR[@]}" tasks ls | awk '$1=="e2e-long"{print $3}')"
