@@ -11,7 +11,7 @@ import { MAP_ANONYMOUS, MAP_PRIVATE } from '../../../src/kernel/mm/vma';
 import { Credentials, SignalHandlers, Task } from '../../../src/kernel/task';
 import { Limits } from '../../../src/kernel/limits';
 import { FdTable } from '../../../src/kernel/vfs/fd_table';
-import { Vfs } from '../../../src/kernel/vfs/vfs';
+import { Vfs, type RootMode } from '../../../src/kernel/vfs/vfs';
 import { RDI, RSI, RDX, R10, R8, R9 } from '../../../src/platform/regs';
 import type { Handler } from '../../../src/kernel/syscalls/types';
 
@@ -83,8 +83,8 @@ export interface Harness {
 
 const ARG = [RDI, RSI, RDX, R10, R8, R9];
 
-export function makeHarness(rootDir: string, cacheSize?: number): Harness {
-  const vfs = new Vfs({ rootDir, dentryCacheSize: cacheSize });
+export function makeHarness(rootDir: string, cacheSize?: number, rootMode?: RootMode): Harness {
+  const vfs = new Vfs({ rootDir, dentryCacheSize: cacheSize, rootMode });
   const mem = new MemoryFile(32 * 1024 * 1024);
   const mm = new MM(mem, nullAs);
   mm.mmapBase = 0x7f0000000000;
