@@ -84,6 +84,22 @@ export const OVERFLOW_UID = 65534, OVERFLOW_GID = 65534;
 /** Jiffies per second: socket timeouts are kept in jiffies, so they read back rounded up to one. */
 export const HZ = 250;
 
+// ---- AF_INET (loopback only: net/inet.ts)
+export const IPPROTO_IP = 0, IPPROTO_ICMP = 1, IPPROTO_TCP = 6, IPPROTO_UDP = 17;
+/** Protocols at or above IPPROTO_MAX give EINVAL. */
+export const IPPROTO_MAX = 263;
+/** struct sockaddr_in: u16 family, u16 port (big-endian), u32 address (big-endian), 8 zero bytes. */
+export const SOCKADDR_IN_SIZE = 16;
+/** net.ipv4.ip_local_port_range: where ephemeral ports come from. */
+export const EPHEMERAL_LOW = 32768, EPHEMERAL_HIGH = 60999;
+/** The largest UDP payload over IPv4 (65535 - IP and UDP headers). */
+export const UDP_MAX_PAYLOAD = 65507;
+/** TCP_NODELAY and the other IPPROTO_TCP options kept as plain values. */
+export const TCP_NODELAY = 1, TCP_MAXSEG = 2, TCP_CORK = 3, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6,
+  TCP_QUICKACK = 12, TCP_USER_TIMEOUT = 18;
+/** IPPROTO_IP options kept as plain values. */
+export const IP_TOS = 1, IP_TTL = 2, IP_RECVERR = 11, IP_MTU_DISCOVER = 10;
+
 /** The network capabilities (include/uapi/linux/capability.h) socket options check. */
 export const CAP_NET_ADMIN = 12, CAP_NET_RAW = 13;
 

@@ -34,10 +34,10 @@ function checkCreds(t: Task, pid: number, uid: number, gid: number): number {
 
 /**
  * __scm_send: parses len bytes of control data at addr into m (descriptors with references taken,
- * explicit credentials). 0 or -errno (EFAULT, EINVAL, EBADF, EPERM, ESRCH); on an error the
+ * explicit credentials); for an inet socket (unix false) only other levels pass, ignored. 0 or -errno (EFAULT, EINVAL, EBADF, EPERM, ESRCH); on an error the
  * caller drops what m holds.
  */
-export function parseControl(t: Task, addr: number, len: number, m: SendMsg): number {
+export function parseControl(t: Task, addr: number, len: number, m: SendMsg, unix = true): number {
   if (len < CMSGHDR_SIZE) return 0;
   if (t.mm.copyIn(addr, ctl, 0, len) < 0) return -EFAULT;
   let off = 0;
@@ -46,6 +46,8 @@ export function parseControl(t: Task, addr: number, len: number, m: SendMsg): nu
     if (clen < CMSGHDR_SIZE || clen > len - off) return -EINVAL;
     if (ctlDv.getInt32(off + CMSG_LEVEL, true) === SOL_SOCKET) {
       const type = ctlDv.getInt32(off + CMSG_TYPE, true);
+      // Other families take neither descriptors nor credentials (sock_cmsg_send: EINVAL).
+      if (!unix) return -EINVAL;
       if (type === SCM_RIGHTS) {
         const num = Math.floor((clen - CMSGHDR_SIZE) / 4);
         if (num > 0) {

@@ -62,6 +62,8 @@ export class Skb {
   pid = 0;
   uid = NO_ID;
   gid = NO_ID;
+  /** The source address when the buffer has no sender socket (UDP datagrams), else null. */
+  from: Uint8Array | null = null;
   /** A connection request on a listener's queue: the server's end, waiting for accept(2). */
   embryo: UnixSocket | null = null;
 

@@ -7,7 +7,7 @@ import { EFAULT, ENXIO, ENOTTY } from '../errno';
 import { O_NONBLOCK, O_RDWR } from '../abi/fcntl';
 import { FIONREAD } from '../abi/fcntl';
 import { StatFields } from '../abi/stat';
-import { MSG_CTRUNC, MSG_DONTWAIT, SIOCOUTQ, SOCK_INODE_MODE, SOCKFS_MAGIC } from '../abi/socket';
+import { AF_UNIX, MSG_CTRUNC, MSG_DONTWAIT, SIOCOUTQ, SOCK_INODE_MODE, SOCKFS_MAGIC } from '../abi/socket';
 import type { ReadyQueue } from '../poll';
 import type { Task } from '../task';
 import { RET_BLOCK } from '../syscalls/types';
@@ -78,7 +78,7 @@ export class SocketFile extends FileDescription {
     const n = recvOn(t, this.sock, it, this.dontwait, msg, r);
     if (n === RET_BLOCK) { t.waitProgress = r.bytes; return n; }
     // No control buffer: credentials and descriptors are dropped (MSG_CTRUNC, unseen).
-    if (this.sock.passcred || msg.fds !== null) msg.flags |= MSG_CTRUNC;
+    if ((this.sock.passcred && this.sock.family === AF_UNIX) || msg.fds !== null) msg.flags |= MSG_CTRUNC;
     msg.dropFds();
     return n;
   }
@@ -135,8 +135,10 @@ export class SocketFile extends FileDescription {
 }
 
 /** A new unix socket and its file (sock_alloc + unix_create1). */
-export function newUnixSocket(t: Task, type: number, nonblock: boolean): SocketFile {
+export function newUnixSocket(t: Task, type: number, nonblock: boolean, family = AF_UNIX, protocol = 0): SocketFile {
   const s = new UnixSocket(t.kernel as Kernel, type, allocSockIno());
+  s.family = family;
+  s.protocol = protocol;
   return new SocketFile(s, nonblock, t.creds.fsuid, t.creds.fsgid);
 }
 

@@ -95,6 +95,14 @@ export class UnixSocket {
   /** Datagram senders whose poll/send found this socket's queue full (peer_wake relays). */
   peerWakers: Set<UnixSocket> | null = null;
 
+  /** AF_UNIX, or AF_INET for the loopback sockets of inet.ts (which reuse this endpoint). */
+  family = AF_UNIX;
+  /** SO_PROTOCOL: 0 for unix sockets, IPPROTO_TCP or IPPROTO_UDP for inet ones. */
+  protocol = 0;
+  /** AF_INET datagram sockets: the connected destination (address, port), port 0 when none. */
+  destAddr = 0;
+  destPort = 0;
+
   constructor(readonly kernel: Kernel, readonly type: number, readonly ino: number) {}
 
   get connectionBased(): boolean { return this.type === SOCK_STREAM || this.type === SOCK_SEQPACKET; }
@@ -226,9 +234,13 @@ export class UnixSocket {
     inode.boundSocket = this;
   }
 
+  /** Set by inet.ts while the socket holds a port: lets it go. */
+  unbindPort: (() => void) | null = null;
+
   private unhash(): void {
+    if (this.unbindPort !== null) { this.unbindPort(); this.unbindPort = null; }
     const a = this.addr;
-    if (a !== null && this.inode === null && a.length > SUN_PATH_OFF && a[SUN_PATH_OFF] === 0) {
+    if (a !== null && this.family === AF_UNIX && this.inode === null && a.length > SUN_PATH_OFF && a[SUN_PATH_OFF] === 0) {
       const ns = namespaceOf(this.kernel);
       const key = abstractKey(this.type, a, a.length);
       if (ns.abstract.get(key) === this) ns.abstract.delete(key);
@@ -264,6 +276,8 @@ export class UnixSocket {
   connectTo(t: Task, other: UnixSocket, serverIno: number): number {
     if (this.state !== TCP_CLOSE) return this.state === TCP_ESTABLISHED ? -EISCONN : -EINVAL;
     const server = new UnixSocket(this.kernel, this.type, serverIno);
+    server.family = this.family;
+    server.protocol = this.protocol;
     server.hasFile = false;
     server.peer = this;
     server.state = TCP_ESTABLISHED;

@@ -17,7 +17,7 @@ import {
   EISCONN,
 } from '../errno';
 import {
-  MSG_DONTWAIT, MSG_NOSIGNAL, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, RCV_SHUTDOWN, SEND_SHUTDOWN,
+  AF_INET, AF_UNIX, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, RCV_SHUTDOWN, SEND_SHUTDOWN,
   SOCKADDR_STORAGE_SIZE, SOCKADDR_UN_SIZE, SOCK_SEQPACKET, SOCK_STREAM,
 } from '../abi/socket';
 import { monotonicNs } from '../timers';
@@ -29,6 +29,7 @@ import type { IoIter } from '../vfs/iov_iter';
 import { sendSigpipe } from '../vfs/pipe';
 import { dgramTruesize, EMPTY, NO_ID, Skb, SKB_MAX_HEAD0, streamTruesize, UNIX_SKB_FRAGS_SZ } from './skb';
 import { findOther } from './unix_path';
+import { tcpRecvCheck, tcpSend, udpSend } from './inet';
 import {
   jiffiesToNs, maySend, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, TIMEO_FOREVER, UnixSocket, validateAddr,
 } from './unix';
@@ -90,9 +91,9 @@ export class RecvMsg {
 
   setCreds(s: Skb): void { this.pid = s.pid; this.uid = s.uid; this.gid = s.gid; }
 
-  /** unix_copy_addr: the sending socket's address, when it has one. */
-  copyAddr(from: UnixSocket | null): void {
-    const a = from?.addr ?? null;
+  /** unix_copy_addr: the sending socket's address, when it has one (or the datagram's source). */
+  copyAddr(s: Skb): void {
+    const a = s.from ?? s.sender?.addr ?? null;
     if (a === null) return;
     this.name.set(a);
     this.nameLen = a.length;
@@ -330,7 +331,7 @@ export function streamRecv(t: Task, sock: UnixSocket, it: IoIter, flags: number,
       msg.setCreds(skb);
       r.checkCreds = true;
     }
-    if (msg.wantName) msg.copyAddr(skb.sender);
+    if (msg.wantName && sock.family === AF_UNIX) msg.copyAddr(skb);
     const chunk = Math.min(skb.left - skip, size);
     if (chunk > 0 && it.copyTo(skb.data, skb.consumed + skip, chunk) < chunk) {
       if (copied === 0) copied = -EFAULT;
@@ -389,7 +390,7 @@ export function dgramRecv(t: Task, sock: UnixSocket, it: IoIter, flags: number, 
     sock.recvq.shift();
   }
   sock.dequeued();
-  if (msg.wantName) msg.copyAddr(skb.sender);
+  if (msg.wantName) msg.copyAddr(skb);
   let size = it.count;
   if (size > skb.len - skip) size = skb.len - skip;
   else if (size < skb.len - skip) msg.flags |= MSG_TRUNC;
@@ -411,11 +412,19 @@ export function dgramRecv(t: Task, sock: UnixSocket, it: IoIter, flags: number, 
 
 /** The receive a socket's type uses. */
 export function recvOn(t: Task, sock: UnixSocket, it: IoIter, flags: number, msg: RecvMsg, r: SockResume): number {
-  return sock.type === SOCK_STREAM ? streamRecv(t, sock, it, flags, msg, r) : dgramRecv(t, sock, it, flags, msg);
+  if (sock.type !== SOCK_STREAM) return dgramRecv(t, sock, it, flags, msg);
+  if (sock.family === AF_INET && r.bytes === 0) {
+    const e = tcpRecvCheck(sock);
+    if (e < 0) return e;
+  }
+  return streamRecv(t, sock, it, flags, msg, r);
 }
 
 /** The send a socket's type uses (unix_seqpacket_sendmsg's checks included). */
 export function sendOn(t: Task, sock: UnixSocket, it: IoIter, flags: number, m: SendMsg, r: SockResume): number {
+  if (sock.family === AF_INET) {
+    return sock.type === SOCK_STREAM ? tcpSend(t, sock, it, flags, m, r) : udpSend(t, sock, it, flags, m);
+  }
   if (sock.type === SOCK_STREAM) return streamSend(t, sock, it, flags, m, r);
   if (sock.type === SOCK_SEQPACKET) {
     const e = sock.takeError();

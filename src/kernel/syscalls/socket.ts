@@ -22,9 +22,12 @@ import { SocketFile, newUnixSocket } from '../net/socket_file';
 import { bindBsd } from '../net/unix_bind';
 import { findOther } from '../net/unix_path';
 import { waitOn } from '../net/unix_io';
-import { RCV_SHUTDOWN } from '../abi/socket';
-import { TCP_LISTEN, TIMEO_FOREVER, UnixSocket, validateAddr } from '../net/unix';
+import { AF_INET, IPPROTO_ICMP, IPPROTO_IP, IPPROTO_MAX, IPPROTO_TCP, IPPROTO_UDP, RCV_SHUTDOWN } from '../abi/socket';
+import { TCP_CLOSE, TCP_LISTEN, TIMEO_FOREVER, UnixSocket, validateAddr } from '../net/unix';
 import { allocSockIno } from '../net/socket_file';
+import {
+  inetBind, inetGetname, inetGetOpt, inetSetOpt, tcpConnect, tcpListen, udpConnect,
+} from '../net/inet';
 import { release } from '../vfs/fd_table';
 import { capable } from './identity';
 import { RET_BLOCK, type Handler } from './types';
@@ -69,6 +72,7 @@ export function putAddr(t: Task, buf: Uint8Array, klen: number, uaddr: number, u
 
 /** unix_getname: the socket's (or its peer's) address and its length, into buf. */
 function getname(sock: UnixSocket, peer: boolean, buf: Uint8Array): number {
+  if (sock.family === AF_INET) return inetGetname(sock, peer, buf);
   let s: UnixSocket | null = sock;
   if (peer) {
     s = sock.peer;
@@ -90,11 +94,25 @@ function typeFlags(type: number): number {
   return flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK) ? -EINVAL : flags;
 }
 
+/** inet_create on the loopback network: TCP and UDP only. The protocol, or -errno. */
+function inetProtocol(type: number, protocol: number): number {
+  if (protocol < 0 || protocol >= IPPROTO_MAX) return -EINVAL;
+  if (type === SOCK_STREAM) return protocol === 0 || protocol === IPPROTO_TCP ? IPPROTO_TCP : -EPROTONOSUPPORT;
+  if (type === SOCK_DGRAM) {
+    if (protocol === 0 || protocol === IPPROTO_UDP) return IPPROTO_UDP;
+    // ICMP "ping" sockets: net.ipv4.ping_group_range's default allows no group.
+    return protocol === IPPROTO_ICMP ? -EACCES : -EPROTONOSUPPORT;
+  }
+  // No raw sockets (nor any other type) on this network.
+  return -ESOCKTNOSUPPORT;
+}
+
 /** __sock_create + unix_create: the checks, in Linux's order, for (family, type, protocol). */
 function createChecks(family: number, type: number, protocol: number): number {
   if (family < 0 || family >= AF_MAX) return -EAFNOSUPPORT;
   if (type < 0 || type >= SOCK_MAX) return -EINVAL;
-  // Only unix sockets exist in the sandbox: every other family is one this kernel lacks.
+  // Unix sockets and the loopback AF_INET exist; every other family is one this kernel lacks.
+  if (family === AF_INET) { const p = inetProtocol(type, protocol); return p < 0 ? p : type; }
   if (family !== AF_UNIX) return -EAFNOSUPPORT;
   if (protocol !== 0 && protocol !== AF_UNIX) return -EPROTONOSUPPORT;
   if (type === SOCK_RAW) return SOCK_DGRAM; // BSD has AF_UNIX SOCK_RAW; Linux makes it datagram
@@ -109,7 +127,8 @@ export const sysSocket: Handler = (t) => {
   if (flags < 0) return flags;
   const type = createChecks(family, rawType & SOCK_TYPE_MASK, protocol);
   if (type < 0) return type;
-  const f = newUnixSocket(t, type, (flags & SOCK_NONBLOCK) !== 0);
+  const f = newUnixSocket(t, type, (flags & SOCK_NONBLOCK) !== 0, family,
+    family === AF_INET ? inetProtocol(type, protocol) : 0);
   const fd = t.files.install(f, (flags & SOCK_CLOEXEC) !== 0);
   if (fd < 0) release(f);
   return fd;
@@ -134,6 +153,7 @@ export const sysSocketpair: Handler = (t) => {
   if (t.mm.copyOut(usv, pairBuf, 0, 8) < 0) return -EFAULT;
   const type = createChecks(family, rawType & SOCK_TYPE_MASK, protocol);
   if (type < 0) return type;
+  if (family !== AF_UNIX) return -EOPNOTSUPP; // sock_no_socketpair
   const nb = (flags & SOCK_NONBLOCK) !== 0, cloexec = (flags & SOCK_CLOEXEC) !== 0;
   const a = newUnixSocket(t, type, nb), b = newUnixSocket(t, type, nb);
   UnixSocket.pair(t, a.sock, b.sock);
@@ -158,6 +178,7 @@ export const sysBind: Handler = (t) => {
   const len = t.regs.argInt(2);
   const e = readAddr(t, t.regs.arg(1), len, kaddr);
   if (e < 0) return e;
+  if (f.sock.family === AF_INET) return inetBind(t, f.sock, kaddr, len);
   return unixBind(t, f.sock, kaddr, len);
 };
 
@@ -167,6 +188,7 @@ export const sysListen: Handler = (t) => {
   if (typeof f === 'number') return f;
   let backlog = t.regs.argInt(1);
   if ((backlog >>> 0) > SOMAXCONN) backlog = SOMAXCONN;
+  if (f.sock.family === AF_INET) return f.sock.type === SOCK_STREAM ? tcpListen(t, f.sock, backlog) : -EOPNOTSUPP;
   return f.sock.listen(t, backlog);
 };
 
@@ -214,6 +236,10 @@ export const sysConnect: Handler = (t) => {
   const e = readAddr(t, t.regs.arg(1), len, kaddr);
   if (e < 0) return sockDone(t, e);
   const sock = f.sock;
+  if (sock.family === AF_INET) {
+    if (sock.type === SOCK_DGRAM) return sockDone(t, udpConnect(t, sock, kaddr, len));
+    return sockDone(t, tcpConnect(t, sock, kaddr, len, (f.flags & O_NONBLOCK) !== 0, allocSockIno()));
+  }
   if (sock.type === SOCK_DGRAM) return sockDone(t, dgramConnect(t, sock, kaddr, len));
   return sockDone(t, streamConnect(t, f, kaddr, len));
 };
@@ -284,6 +310,8 @@ export const sysShutdown: Handler = (t) => {
   if (typeof f === 'number') return f;
   const how = t.regs.argInt(1);
   if (how < SHUT_RD || how > SHUT_RDWR) return -EINVAL;
+  // inet_shutdown: a socket that is neither connected nor listening has nothing to shut.
+  if (f.sock.family === AF_INET && f.sock.state === TCP_CLOSE) return -ENOTCONN;
   f.sock.doShutdown(how);
   return 0;
 };
@@ -314,8 +342,8 @@ function getOpt(sock: UnixSocket, name: number, len: number): number {
   let v = 0;
   switch (name) {
     case SO_TYPE: v = sock.type; break;
-    case SO_PROTOCOL: v = 0; break;
-    case SO_DOMAIN: v = AF_UNIX; break;
+    case SO_PROTOCOL: v = sock.protocol; break;
+    case SO_DOMAIN: v = sock.family; break;
     case SO_ERROR: v = sock.takeError(); break;
     case SO_SNDBUF: v = sock.sndbuf; break;
     case SO_RCVBUF: v = sock.rcvbuf; break;
@@ -358,13 +386,18 @@ export const sysGetsockopt: Handler = (t) => {
   const f = sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   const level = t.regs.argInt(1), name = t.regs.argInt(2), optval = t.regs.arg(3), optlen = t.regs.arg(4);
-  // Unix sockets have no options of their own beyond SOL_SOCKET.
-  if (level !== SOL_SOCKET) return -EOPNOTSUPP;
   const ulen = t.mm.readU32(optlen);
   if (ulen === -EFAULT) return -EFAULT;
   let len = ulen | 0;
   if (len < 0) return -EINVAL;
-  const lv = getOpt(f.sock, name, len);
+  let lv: number;
+  if (level === SOL_SOCKET) lv = getOpt(f.sock, name, len);
+  else if (f.sock.family === AF_INET && (level === IPPROTO_TCP || level === IPPROTO_IP)) {
+    const v = inetGetOpt(f.sock, level, name);
+    if (v === -ENOPROTOOPT) return v;
+    optDv.setInt32(0, v, true);
+    lv = 4;
+  } else return -EOPNOTSUPP; // unix sockets have no options beyond SOL_SOCKET
   if (lv < 0) return lv;
   // SO_PEERCRED and SO_PEERNAME copy what was asked for (at most the value); the rest min(len, lv).
   if (len > lv) len = lv;
@@ -391,11 +424,13 @@ export const sysSetsockopt: Handler = (t) => {
   if (typeof f === 'number') return f;
   const level = t.regs.argInt(1), name = t.regs.argInt(2), optval = t.regs.arg(3), optlen = t.regs.argInt(4);
   if (optlen < 0) return -EINVAL;
-  if (level !== SOL_SOCKET) return -EOPNOTSUPP;
+  const sock = f.sock;
+  const inetLevel = sock.family === AF_INET && (level === IPPROTO_TCP || level === IPPROTO_IP);
+  if (level !== SOL_SOCKET && !inetLevel) return -EOPNOTSUPP;
   if (optlen < 4) return -EINVAL;
   if (t.mm.copyIn(optval, optBuf, 0, 4) < 0) return -EFAULT;
   const val = optDv.getInt32(0, true);
-  const sock = f.sock;
+  if (inetLevel) return inetSetOpt(sock, level, name, val);
   switch (name) {
     case SO_TYPE: case SO_PROTOCOL: case SO_DOMAIN: case SO_ERROR: case SO_PEERCRED: case SO_ACCEPTCONN:
     case SO_PEERNAME: case SO_SNDLOWAT:

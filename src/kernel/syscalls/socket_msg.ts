@@ -7,7 +7,7 @@
 import { EAGAIN, EFAULT, EINVAL, EMSGSIZE, ENOBUFS } from '../errno';
 import { IOVEC_SIZE, MAX_RW_COUNT, O_NONBLOCK, UIO_MAXIOV } from '../abi/fcntl';
 import {
-  MH_CONTROL, MH_CONTROLLEN, MH_FLAGS, MH_IOV, MH_IOVLEN, MH_NAME, MH_NAMELEN, MMH_LEN, MMSGHDR_SIZE, MSG_CMSG_CLOEXEC,
+  AF_UNIX, MH_CONTROL, MH_CONTROLLEN, MH_FLAGS, MH_IOV, MH_IOVLEN, MH_NAME, MH_NAMELEN, MMH_LEN, MMSGHDR_SIZE, MSG_CMSG_CLOEXEC,
   MSG_DONTWAIT, MSG_INTERNAL_SENDMSG_FLAGS, MSG_WAITFORONE, MSGHDR_SIZE, SOCKADDR_STORAGE_SIZE,
 } from '../abi/socket';
 import type { Task } from '../task';
@@ -106,7 +106,7 @@ function sendmsgOne(t: Task, f: SocketFile, addr: number, flags: number, r: Sock
   if (h.controllen > 0x7fffffff) return -ENOBUFS;
   if (h.controllen > CTL_ONSTACK && h.controllen >= OPTMEM_MAX) return -ENOBUFS;
   if (h.controllen > 0) {
-    e = parseControl(t, h.control, h.controllen, m);
+    e = parseControl(t, h.control, h.controllen, m, f.sock.family === AF_UNIX);
     if (e < 0) { m.dropFds(); return e; }
   }
   const n = sendOn(t, f.sock, iter, sendFlags(f, flags), m, r);
@@ -124,7 +124,8 @@ function recvmsgOne(t: Task, f: SocketFile, addr: number, flags: number, r: Sock
   const n = recvOn(t, f.sock, iter, flags, msg, r);
   if (n === RET_BLOCK) return n;
   if (n < 0) { msg.dropFds(); return n; }
-  const used = putControl(t, h.control, h.controllen, msg, f.sock.passcred, (flags & MSG_CMSG_CLOEXEC) !== 0);
+  const passcred = f.sock.passcred && f.sock.family === AF_UNIX;
+  const used = putControl(t, h.control, h.controllen, msg, passcred, (flags & MSG_CMSG_CLOEXEC) !== 0);
   if (h.name !== 0) {
     const a = putAddr(t, msg.name, msg.nameLen, h.name, addr + MH_NAMELEN);
     if (a < 0) return a;
@@ -170,7 +171,7 @@ export const sysRecvfrom: Handler = (t) => {
   const n = recvOn(t, f.sock, iter, flags, msg, r);
   if (n === RET_BLOCK) { t.waitProgress = r.bytes; return n; }
   // No control buffer: what the socket would have passed is dropped.
-  putControl(t, 0, 0, msg, f.sock.passcred, false);
+  putControl(t, 0, 0, msg, f.sock.passcred && f.sock.family === AF_UNIX, false);
   if (n >= 0 && addr !== 0) {
     const a = putAddr(t, msg.name, msg.nameLen, addr, t.regs.arg(5));
     if (a < 0) return sockDone(t, a);
