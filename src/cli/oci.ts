@@ -175,6 +175,20 @@ export async function ociMain(argv: string[]): Promise<number> {
       life.update(globals(), id, r);
     });
 
+  program.command('events').description('container statistics (memory, tasks) as JSON')
+    .option('--stats', 'print one record and exit', false)
+    .option('--interval <seconds>', 'seconds between records', '5')
+    .argument('<id>')
+    .action(async (id: string, o: { stats: boolean; interval: string }) => {
+      const g = globals();
+      for (;;) {
+        out(JSON.stringify(life.stats(g, id)) + '\n');
+        if (o.stats) return;
+        await new Promise((r) => setTimeout(r, Number(o.interval) * 1000));
+        if (life.state(g, id).status === 'stopped') return;
+      }
+    });
+
   program.command('spec').description('write a default config.json')
     .option('-b, --bundle <dir>', 'where to write it', '.')
     .option('--rootless', 'accepted for runc compatibility', false)

@@ -235,6 +235,22 @@ export function ps(g: GlobalOptions, id: string): number[] {
   try { return (c.call({ op: 'ps' }).pids as number[]) ?? []; } finally { c.close(); }
 }
 
+/** runc's `events --stats` record: memory (bytes in use and the cap) and pids (tasks and the cap). */
+export function stats(g: GlobalOptions, id: string): object {
+  const s = load(g, id);
+  if (liveStatus(s) === 'stopped') throw new Error('container not running');
+  const c = client(g, s);
+  let r: Record<string, unknown>;
+  try { r = c.call({ op: 'stats' }); } finally { c.close(); }
+  return {
+    type: 'stats', id,
+    data: {
+      memory: { usage: { usage: r.memoryUsage, limit: r.memoryLimit } },
+      pids: { current: r.pids, limit: r.pidsLimit },
+    },
+  };
+}
+
 export function list(g: GlobalOptions): OciState[] {
   const out: OciState[] = [];
   for (const id of listIds(g.root)) {

@@ -125,6 +125,7 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
     ready(`error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+  let memoryCap = cfg.memoryLimit ?? mem.size;
   const p = cfg.process;
   const initPid = kernel.spawnProcess({
     path: p.args[0]!, argv: p.args, envp: p.env ?? [], stdio: o.stdio ?? [0, 1, 2], cwd: p.cwd,
@@ -194,9 +195,12 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
         case 'ps':
           reply({ ok: true, pids: [...hostDescendants(process.pid), ...[...execs.values()].map((e) => e.proxyPid)] });
           return;
+        case 'stats':
+          reply({ ok: true, memoryUsage: mem.used, memoryLimit: memoryCap, pids: kernel.tasks.size, pidsLimit: kernel.maxTasks });
+          return;
         case 'update': {
           const r = parseResources((m.resources ?? {}) as OciResources);
-          if (r.memoryLimit !== undefined) setMemoryCap(mem, r.memoryLimit);
+          if (r.memoryLimit !== undefined) { setMemoryCap(mem, r.memoryLimit); memoryCap = r.memoryLimit; }
           if (r.pidsLimit !== undefined) kernel.maxTasks = r.pidsLimit;
           reply({ ok: true });
           return;

@@ -224,6 +224,9 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
     assert.ok(/resource temporarily unavailable/i.test(lastError(c)), lastError(c));
     ok(c, ['update', '--resources', '-', 'upd'], JSON.stringify({ pids: { limit: 100 }, memory: { limit: 64 * 1024 * 1024 } }));
     assert.is(runtime(c, ['exec', 'upd', 'true']).status, 0);
+    const ev = JSON.parse(ok(c, ['events', '--stats', 'upd'])) as { type: string; data: { memory: { usage: { usage: number; limit: number } }; pids: { current: number; limit: number } } };
+    assert.equal([ev.type, ev.data.memory.usage.limit, ev.data.pids.limit], ['stats', 64 * 1024 * 1024, 100]);
+    assert.ok(ev.data.memory.usage.usage > 0 && ev.data.pids.current >= 1, JSON.stringify(ev));
     ok(c, ['delete', '--force', 'upd']);
     assert.is(reaped(sh, sh.pid), 137);
     assert.ok(!fs.existsSync(path.join(c.root, 'upd')));
