@@ -74,14 +74,19 @@ export class HostFs {
 
   /** Opens the root directory; throws when it cannot (a bad --root is the user's error).
    *  writable: changes go through to the host directory (--rootfs-writable, rw binds). */
-  constructor(rootDir: string, readonly writable = false) {
+  constructor(rootDir: string, readonly writable = false, revalidate = false) {
     const fd = host.openat(AT_FDCWD, rootDir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0) throw new Error(`cannot open the root directory ${rootDir}: errno ${-fd}`);
     if (host.fstat(fd, sbuf, 0) < 0) { host.close(fd); throw new Error(`cannot stat the root directory ${rootDir}`); }
     this.sb = new Superblock('hostfs', allocAnonDev(), allocMntId(), !writable, OVERLAYFS_SUPER_MAGIC, ST_NODEV);
     this.root = new HostInode(this.sb, fd, null, '/', sdv);
+    if (revalidate) revalidating.add(this.sb);
   }
 }
+
+/** Superblocks whose cached names are checked again on each walk (bind mounts: the host may
+ *  change them; the root directory is taken not to change under a running sandbox). */
+const revalidating = new WeakSet<Superblock>();
 
 export class HostInode extends Inode {
   /** The host's st_dev (to recognise the same inode when reopening by name). */
@@ -120,6 +125,15 @@ export class HostInode extends Inode {
 
   override readlink(_ctx: VfsCtx): string | number {
     return this.target ?? -EINVAL;
+  }
+
+  /** The name still leads to this inode (same host inode and type), else the dentry goes. */
+  override revalidate(): boolean {
+    const p = this.parentInode;
+    if (p === null || this.fd < 0 || !revalidating.has(this.sb)) return true;
+    if (host.fstatat(p.fd, hostName(this.name), sbuf, 0, AT_SYMLINK_NOFOLLOW) < 0) return false;
+    return statIno(sdv, 0) === this.ino && statDev(sdv, 0) === this.hostDev &&
+      (statMode(sdv, 0) & S_IFMT) === (this.mode & S_IFMT);
   }
 
   override open(_ctx: VfsCtx, _dentry: Dentry, flags: number): InodeFile | number {

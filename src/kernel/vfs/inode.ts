@@ -65,6 +65,10 @@ export abstract class Inode {
   /** May the dentry layer keep this inode in its cache? (per-process proc entries may not) */
   get cacheable(): boolean { return true; }
 
+  /** Is a cached dentry of this inode still right? (d_revalidate: file systems that others
+   *  change, such as bind-mounted host directories, check their name again) */
+  revalidate(): boolean { return true; }
+
   /** Looks up a child of a directory: a new inode or -errno (ENOENT when absent). */
   lookup(_ctx: VfsCtx, _name: string): Inode | number { return -ENOTDIR; }
 

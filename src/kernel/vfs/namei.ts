@@ -34,7 +34,11 @@ function pushComponents(stack: string[], path: string): void {
 /** Looks up one child of dir, through the cache; the result is not yet referenced. */
 export function lookupChild(ctx: VfsCtx, dir: Dentry, name: string): Dentry | number {
   const c = dir.cachedChild(name);
-  if (c !== undefined) return c;
+  if (c !== undefined) {
+    if (c.mount !== null || c.inode.revalidate()) return c;
+    // The name changed under the cache (a host process, in a bind mount): look it up again.
+    c.unhash();
+  }
   const ino = dir.inode.lookup(ctx, name);
   if (typeof ino === 'number') return ino;
   const d = new Dentry(dir.cache, name, dir, ino);

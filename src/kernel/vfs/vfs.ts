@@ -161,7 +161,7 @@ export class Vfs {
       if (m.kind === 'tmpfs') {
         this.mountTmpfs(p.dir, p.last, 'rw,nosuid,nodev', 0o1777);
       } else {
-        const fs = new HostFs(m.source!, !m.readonly);
+        const fs = new HostFs(m.source!, !m.readonly, true);
         this.mountInode(p.dir, p.last, fs.root, m.source!, m.readonly ? 'ro,relatime' : 'rw,relatime');
       }
     } finally {
