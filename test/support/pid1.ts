@@ -48,6 +48,9 @@ const SETUP = [
   'mkdir "$root/dev/pts"',
   '$mount -t devpts -o newinstance,gid=5,mode=620,ptmxmode=666 devpts "$root/dev/pts"',
   'ln -s pts/ptmx "$root/dev/ptmx"',
+  // sysfs, read-only as in the sandbox (and in containers).
+  'mkdir -p "$root/sys"',
+  '$mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys" || :', // (needs the network namespace's owner)
   // tmpfs at /dev/shm and /tmp, fresh for each run, as the sandbox's.
   'mkdir "$root/dev/shm"; $mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/dev/shm"',
   '$mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/tmp"',

@@ -52,7 +52,7 @@ function textFile(perm: number, gen: (p: ProcTarget, reader: Task | null) => str
     const g: ProcGen = (reader) => (alive(p) ? gen(p, reader) : -ESRCH);
     const w: ProcWrite | undefined = write ? (t, data) => (alive(p) ? write(p, t, data) : -ESRCH) : undefined;
     const [uid, gid] = owner(p);
-    return new ProcFileInode(sb, ino, perm, g, { uncached: true, ...(w ? { write: w } : {}) },
+    return new ProcFileInode(sb, ino, perm, g, { uncached: true, noWriteErrno: EINVAL, ...(w ? { write: w } : {}) },
       uid, gid);
   };
 }
@@ -204,7 +204,7 @@ class FdDirInode extends SynthDirInode {
     const [uid, gid] = owner(this.target);
     if (this.info) {
       return new ProcFileInode(this.sb, this.base() + fd, 0o444, () => (t.state === TASK_EXITED ? -ESRCH : fdinfoText(t, fd)),
-        { uncached: true }, uid, gid);
+        { uncached: true, noWriteErrno: EINVAL }, uid, gid);
     }
     return new MagicLinkInode(this.sb, this.base() + fd, this.target, fd, fdLinkMode(f) & 0o777);
   }

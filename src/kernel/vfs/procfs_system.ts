@@ -65,7 +65,7 @@ export function meminfoText(k: Kernel): string {
     line('Bounce', 0) + line('WritebackTmp', 0) + line('CommitLimit', total) + line('Committed_AS', used) +
     line('VmallocTotal', 34359738367) + line('VmallocUsed', 0) + line('VmallocChunk', 0) + line('Percpu', 0) +
     line('AnonHugePages', 0) + line('ShmemHugePages', 0) + line('ShmemPmdMapped', 0) + line('FileHugePages', 0) +
-    line('FilePmdMapped', 0) + line('HugePages_Total', 0, false) + line('HugePages_Free', 0, false) +
+    line('FilePmdMapped', 0) + line('Balloon', 0) + line('HugePages_Total', 0, false) + line('HugePages_Free', 0, false) +
     line('HugePages_Rsvd', 0, false) + line('HugePages_Surp', 0, false) + line('Hugepagesize', 2048) +
     line('Hugetlb', 0) + line('DirectMap4k', 0) + line('DirectMap2M', total) + line('DirectMap1G', 0);
 }
