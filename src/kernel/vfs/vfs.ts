@@ -122,8 +122,11 @@ export class Vfs {
   }
 
   private mountTmpfs(parent: Dentry, name: string, options: string, mode: number): Mount {
-    const fs = new Tmpfs(this.mem, { rootMode: mode });
-    return this.mountInode(parent, name, fs.root, 'tmpfs', options, `${options},inode64`);
+    // Half the sandbox memory, as Linux's tmpfs default (size=50%): a full /tmp gives ENOSPC
+    // before the programs themselves run out of memory.
+    const size = Math.floor(this.mem.size / 2 / 4096) * 4096;
+    const fs = new Tmpfs(this.mem, { rootMode: mode, maxBytes: size });
+    return this.mountInode(parent, name, fs.root, 'tmpfs', options, `${options},size=${size / 1024}k,inode64`);
   }
 
   /** A --mount: resolves the guest path's parent inside the tree (making the directory in the
