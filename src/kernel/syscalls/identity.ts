@@ -223,9 +223,13 @@ export const sysCapset: Handler = (t) => {
   return 0;
 };
 
-/** execve's capability rules (cap_bprm_creds_from_file) for a file without file capabilities:
- *  root (real or effective uid 0) gets the bounding set, everyone else keeps only ambient ones. */
+/** execve's credential rules for a file without set-id bits or file capabilities: the saved
+ *  and file-system ids become the effective ones; root (real or effective uid 0) gets the
+ *  bounding set of capabilities, everyone else keeps only ambient ones (cap_bprm_creds_from_file). */
 export function capsOnExec(c: Credentials): void {
+  // The saved and file-system ids follow the effective ones across execve.
+  c.suid = c.fsuid = c.euid;
+  c.sgid = c.fsgid = c.egid;
   c.keepCaps = false;
   if (c.uid === 0 || c.euid === 0) {
     c.capPrmLo = (c.capBndLo | c.capInhLo) >>> 0; c.capPrmHi = (c.capBndHi | c.capInhHi) >>> 0;
