@@ -25,12 +25,13 @@
       "actions": [
         {
           "action_name": "build_stub",
-          "inputs": ["src/platform/stub/stub.S"],
+          "inputs": ["src/platform/stub/stub.S", "src/platform/stub/systrap.c"],
           "outputs": ["<(PRODUCT_DIR)/stub"],
           "action": [
-            "gcc", "-nostdlib", "-static", "-no-pie", "-fno-stack-protector", "-Wl,-Ttext=0x7ff000001000",
+            "gcc", "-nostdlib", "-static", "-no-pie", "-O2", "-fno-stack-protector", "-ffreestanding", "-fno-builtin",
+            "-fcf-protection=none", "-mgeneral-regs-only", "-Wall", "-Wextra", "-Wl,-Ttext=0x7ff000001000",
             "-Wl,-z,noexecstack", "-Wl,-z,norelro", "-Wl,--build-id=none", "-Wl,--strip-all",
-            "-o", "<(PRODUCT_DIR)/stub", "src/platform/stub/stub.S"
+            "-o", "<(PRODUCT_DIR)/stub", "src/platform/stub/stub.S", "src/platform/stub/systrap.c"
           ]
         }
       ]

@@ -8,6 +8,7 @@
 #include <sys/ptrace.h>
 #include <sched.h>
 #include <signal.h>
+#include <linux/futex.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -168,6 +169,39 @@ static Napi::Value Kill(const Napi::CallbackInfo& info) {
   return Num(info.Env(), kill(I32(info[0]), I32(info[1])) < 0 ? -errno : 0);
 }
 
+// futexWait(words, index, expected, timeoutMs): FUTEX_WAIT (shared, not FUTEX_PRIVATE: the
+// other side is the stub process, mapping the same memfd page) on words[index] while it
+// holds expected; restarted after EINTR. 0 when woken or the value differs, -ETIMEDOUT.
+static Napi::Value FutexWait(const Napi::CallbackInfo& info) {
+  Bytes b;
+  uint64_t i = static_cast<uint64_t>(ToI64(info[1]));
+  if (!GetBytes(info[0], &b) || i * 4 + 4 > b.len) return Num(info.Env(), -EFAULT);
+  auto* w = reinterpret_cast<uint32_t*>(b.data) + i;
+  uint32_t expected = info[2].As<Napi::Number>().Uint32Value();
+  int64_t ms = ToI64(info[3]);
+  struct timespec ts = {static_cast<time_t>(ms / 1000), static_cast<long>((ms % 1000) * 1000000)};
+  for (;;) {
+    if (__atomic_load_n(w, __ATOMIC_ACQUIRE) != expected) return Num(info.Env(), 0);
+    long r = syscall(SYS_futex, w, FUTEX_WAIT, expected, &ts, nullptr, 0);
+    if (r == 0) return Num(info.Env(), 0);
+    if (errno == EAGAIN) return Num(info.Env(), 0);
+    if (errno != EINTR) return Num(info.Env(), -errno);
+  }
+}
+// futexWake(words, index, n): FUTEX_WAKE (shared); returns the number woken.
+static Napi::Value FutexWake(const Napi::CallbackInfo& info) {
+  Bytes b;
+  uint64_t i = static_cast<uint64_t>(ToI64(info[1]));
+  if (!GetBytes(info[0], &b) || i * 4 + 4 > b.len) return Num(info.Env(), -EFAULT);
+  long r = syscall(SYS_futex, reinterpret_cast<uint32_t*>(b.data) + i, FUTEX_WAKE, I32(info[2]), nullptr, nullptr, 0);
+  return Num(info.Env(), r < 0 ? -errno : static_cast<double>(r));
+}
+// tickTarget(pid): the process the preemption tick signals (systrap resumes by futex, not ptrace).
+static Napi::Value TickTarget(const Napi::CallbackInfo& info) {
+  g_resumed.store(I32(info[0]), std::memory_order_relaxed);
+  return Num(info.Env(), 0);
+}
+
 // setAffinity(tid, cpu): sched_setaffinity to one CPU (cpu < 0: every CPU); getCpu(): sched_getcpu.
 static Napi::Value SetAffinity(const Napi::CallbackInfo& info) {
   cpu_set_t set;
@@ -223,6 +257,9 @@ Napi::Object InitPtrace(Napi::Env env, Napi::Object exports) {
   F("resume", Resume);
   F("wait", Wait);
   F("kill", Kill);
+  F("futexWait", FutexWait);
+  F("futexWake", FutexWake);
+  F("tickTarget", TickTarget);
   F("setAffinity", SetAffinity);
   F("getCpu", GetCpu);
   F("tickInit", TickInit);

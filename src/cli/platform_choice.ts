@@ -9,6 +9,7 @@ import * as path from 'path';
 import { MemoryFile } from '../kernel/mm/memory_file';
 import { KvmPlatform } from '../platform/kvm/kvm_platform';
 import { PtracePlatform } from '../platform/ptrace/ptrace_platform';
+import { SystrapPlatform } from '../platform/systrap/systrap_platform';
 import type { Platform } from '../platform/platform';
 import { measureRoundTrip } from '../platform/round_trip';
 
@@ -17,6 +18,7 @@ export const PLATFORM_NAMES = ['kvm', 'ptrace'] as const;
 export function createPlatform(name: string, mem: MemoryFile, stats: boolean): Platform {
   if (name === 'kvm') return new KvmPlatform({ memory: mem, stats });
   if (name === 'ptrace') return new PtracePlatform({ memory: mem, stats });
+  if (name === 'systrap') return new SystrapPlatform({ memory: mem, stats });
   throw new Error(`platform ${name} is not implemented yet (available: ${PLATFORM_NAMES.join(', ')})`);
 }
 

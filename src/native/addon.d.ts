@@ -125,6 +125,11 @@ export interface Ptrace {
   /** waitpid(pid, __WALL | flags), restarted after EINTR; status in status[0]. */
   wait(pid: number, status: Int32Array, flags?: number): number;
   kill(pid: number, sig: number): number;
+  /** FUTEX_WAIT (shared) on words[index] while it equals expected; 0, or -ETIMEDOUT. */
+  futexWait(words: Uint32Array, index: number, expected: number, timeoutMs: number): number;
+  futexWake(words: Uint32Array, index: number, n: number): number;
+  /** The process the preemption tick signals (when resumed other than by ptrace). */
+  tickTarget(pid: number): number;
   setAffinity(tid: number, cpu: number): number;
   getCpu(): number;
   /** A timer on this thread whose signal handler sends sig to the stub resumed last. */

@@ -16,7 +16,7 @@ import { lo32, hi32, fromHalves } from '../u64';
 
 const pt = addon.ptrace;
 
-export const PTRACE_CONT = 7, PTRACE_SYSEMU = 31;
+export const PTRACE_CONT = 7, PTRACE_SYSEMU = 31, PTRACE_DETACH = 17;
 const PTRACE_O_TRACESYSGOOD = 1, PTRACE_O_TRACEFORK = 2, PTRACE_O_EXITKILL = 0x100000;
 const PTRACE_EVENT_FORK = 1;
 export const SIGKILL = 9, SIGTRAP = 5, SIGSTOP = 19;
@@ -88,7 +88,7 @@ export class Stubs {
   batches = 0;
   batchedOps = 0;
 
-  constructor(private readonly mem: PhysMemory, readonly tickSignal: number, cpu: number) {
+  constructor(private readonly mem: PhysMemory, readonly tickSignal: number, cpu: number, ptraceFilter = true) {
     const path = stubPath();
     if (!fs.existsSync(path)) throw new StubError(`stub executable ${path} is missing (run the native build)`);
     const pid = pt.spawnStub(path, mem.memfd.fd);
@@ -132,6 +132,7 @@ export class Stubs {
     this.writeSigaction(sa);
     let failed = this.runBatch(this.template, count);
     if (failed >= 0) throw new StubError(`stub set-up call ${failed} failed (${this.result(failed)})`);
+    if (!ptraceFilter) return;
     // Last, the seccomp filter (inherited by every stub): only the calls the tracer injects
     // may run (guest syscalls never reach seccomp: PTRACE_SYSEMU stops them first); the
     // host's vsyscall emulation, which would bypass the tracer, traps instead.
@@ -151,7 +152,7 @@ export class Stubs {
   }
 
   /** Raw bytes into request slots from slot i on (filter programs and structs). */
-  private writeBytes(i: number, bytes: Uint8Array): void {
+  writeBytes(i: number, bytes: Uint8Array): void {
     for (let off = 0; off < bytes.length; off += 4) {
       const slot = i + Math.floor(off / REQ_ENTRY_BYTES), within = off % REQ_ENTRY_BYTES;
       const w = this.reqWords[Math.floor(slot / REQ_PER_PAGE)]!;
@@ -247,6 +248,13 @@ export class Stubs {
   acquire(): Stub {
     const p = this.pool.pop();
     if (p) { this.live.add(p); return p; }
+    const s = this.forkChild();
+    this.live.add(s);
+    return s;
+  }
+
+  /** A fork of the template: traced, stopped, dying with the template. */
+  forkChild(): Stub {
     const t = this.template, r = this.inj, st = this.status;
     r[2 * UR_RIP] = lo32(STUB_SYSCALL_ONE); r[2 * UR_RIP + 1] = hi32(STUB_SYSCALL_ONE);
     r[2 * UR_RAX] = SYS_FORK; r[2 * UR_RAX + 1] = 0;
@@ -286,8 +294,19 @@ export class Stubs {
     const s = new Stub(child);
     // PR_SET_PDEATHSIG is not inherited: the stub also dies with the template.
     this.syscall(child, SYS_PRCTL, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0, 0);
-    this.live.add(s);
     return s;
+  }
+
+  /** The template (set-up calls that every later stub inherits). */
+  get templateStub(): Stub { return this.template; }
+
+  /** Lets stub s run free from rip (PTRACE_DETACH): it is no longer traced. */
+  detach(s: Stub, rip: number): void {
+    const r = this.inj;
+    r[2 * UR_RIP] = lo32(rip); r[2 * UR_RIP + 1] = hi32(rip);
+    r[2 * UR_ORIG_RAX] = 0xffffffff; r[2 * UR_ORIG_RAX + 1] = 0xffffffff;
+    this.check(pt.setRegs(s.pid, r), 'PTRACE_SETREGS');
+    this.check(pt.resume(PTRACE_DETACH, s.pid, 0), 'PTRACE_DETACH');
   }
 
   /** An address space is gone: its stub is emptied (munmap below STUB_BASE) and pooled, or killed. */

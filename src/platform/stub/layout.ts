@@ -24,3 +24,19 @@ export const REQ_CAPACITY = REQ_PAGES * REQ_PER_PAGE;
 export function stubPath(): string {
   return path.join(__dirname, '..', '..', '..', '..', 'build', 'Release', 'stub');
 }
+
+// ---- systrap (systrap.c and the entries at the end of stub.S)
+/** The signal handler, its restorer, the idle loop and the one allowed syscall instruction. */
+export const STUB_SYSTRAP_ENTRY = STUB_CODE + 0x80;
+export const STUB_SYSTRAP_RESTORER = STUB_CODE + 0x90;
+export const STUB_SYSTRAP_IDLE = STUB_CODE + 0xa0;
+/** RIP after stub_sys_insn's `syscall` (what seccomp sees as instruction_pointer). */
+export const STUB_SYS_RET = STUB_CODE + 0xca;
+/** Per-stub shared page (comm words: systrap_platform.ts). */
+export const COMM_VA = STUB_BASE + 0x200000;
+/** The FPU image crosses here (inside the shared request pages, after 12 pages of requests). */
+export const FPU_VA = REQ_VA + 12 * 4096;
+export const SYSTRAP_REQ_CAPACITY = 12 * REQ_PER_PAGE;
+/** The handler's stack (anonymous, private to each stub). */
+export const ALTSTACK_VA = STUB_BASE + 0x300000;
+export const ALTSTACK_SIZE = 0x10000;

@@ -36,4 +36,37 @@ batch:			/* +0x20: r12 = first request, r13 = count (each 64 bytes:
 	dec %r13
 	jmp 1b
 2:	int3
+
+/* systrap entries (systrap.c): the stub runs free under a seccomp filter that turns
+ * every syscall into SIGSYS except those made by the one instruction at stub_sys_insn. */
+	.org 0x80
+	.globl systrap_entry
+systrap_entry:		/* +0x80: the signal handler (sa_handler) */
+	jmp systrap_handler
+
+	.org 0x90
+systrap_restorer:	/* +0x90: sa_restorer: rt_sigreturn through the allowed instruction */
+	mov $15, %eax
+	jmp stub_sys_insn
+
+	.org 0xa0
+systrap_idle:		/* +0xa0: where a new stub waits: a trapped syscall (SIGSYS) forever */
+	mov $39, %eax
+	syscall
+	jmp systrap_idle
+
+	.org 0xb0
+	.globl stub_sys
+stub_sys:		/* +0xb0: long stub_sys(nr, a0, a1, a2, a3, a4, a5) */
+	mov %rdi, %rax
+	mov %rsi, %rdi
+	mov %rdx, %rsi
+	mov %rcx, %rdx
+	mov %r8, %r10
+	mov %r9, %r8
+	mov 8(%rsp), %r9
+	.org 0xc8, 0x90
+stub_sys_insn:		/* +0xc8: the only syscall instruction the systrap filter lets through */
+	syscall
+	ret
 	.section .note.GNU-stack,"",@progbits
