@@ -43,7 +43,7 @@ export const SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
 export const RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2, SHUTDOWN_MASK = 3;
 
 // ---- ioctls on sockets
-export const SIOCINQ = 0x541b, SIOCOUTQ = 0x5411;
+export const SIOCINQ = 0x541b, SIOCOUTQ = 0x5411, SIOCATMARK = 0x8905;
 
 // ---- struct layouts (x86_64)
 /** struct sockaddr_un: sa_family_t sun_family; char sun_path[108]. */

@@ -7,7 +7,7 @@ import { EFAULT, ENXIO, ENOTTY } from '../errno';
 import { O_NONBLOCK, O_RDWR } from '../abi/fcntl';
 import { FIONREAD } from '../abi/fcntl';
 import { StatFields } from '../abi/stat';
-import { AF_UNIX, MSG_CTRUNC, MSG_DONTWAIT, SIOCOUTQ, SOCK_INODE_MODE, SOCKFS_MAGIC } from '../abi/socket';
+import { AF_UNIX, MSG_CTRUNC, MSG_DONTWAIT, SIOCATMARK, SIOCOUTQ, SOCK_INODE_MODE, SOCKFS_MAGIC } from '../abi/socket';
 import type { ReadyQueue } from '../poll';
 import type { Task } from '../task';
 import { RET_BLOCK } from '../syscalls/types';
@@ -115,11 +115,12 @@ export class SocketFile extends FileDescription {
   override readyQueue(): ReadyQueue { return this.sock.wq; }
   override get pollable(): boolean { return true; }
 
-  /** unix_ioctl: SIOCINQ (FIONREAD) and SIOCOUTQ; anything else is not a socket ioctl here. */
+  /** unix_ioctl: SIOCINQ (FIONREAD), SIOCOUTQ and SIOCATMARK; anything else is not a socket ioctl here. */
   override ioctl(t: Task, request: number, arg: number): number {
     let v: number;
     if (request === FIONREAD) v = this.sock.inqLen();
     else if (request === SIOCOUTQ) v = this.sock.wmem;
+    else if (request === SIOCATMARK) v = this.sock.atMark();
     else return -ENOTTY;
     if (v < 0) return v;
     return t.mm.writeU32(arg, v) < 0 ? -EFAULT : 0;

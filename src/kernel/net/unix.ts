@@ -16,7 +16,9 @@ import {
   AF_UNIX, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, SOCKADDR_UN_SIZE,
   SUN_PATH_OFF, UNIX_MAX_DGRAM_QLEN, WMEM_DEFAULT, RMEM_DEFAULT, HZ,
 } from '../abi/socket';
-import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDBAND, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM } from '../abi/poll';
+import {
+  POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDBAND, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM,
+} from '../abi/poll';
 import { ReadyQueue } from '../poll';
 import type { Kernel } from '../kernel';
 import type { Task } from '../task';
@@ -88,6 +90,8 @@ export class UnixSocket {
   /** Has a socket (file) of its own: false for a connection not yet accepted (no sk_socket). */
   hasFile = true;
   readonly recvq = new SkbQueue();
+  /** The urgent byte's buffer (MSG_OOB on streams), still in recvq; null when none. */
+  oobSkb: Skb | null = null;
   /** Readers, writers waiting for send buffer space, and pollers (sk_sleep). */
   readonly wq = new ReadyQueue();
   /** Connectors waiting for backlog space, datagram senders waiting for queue space (peer_wait). */
@@ -328,6 +332,7 @@ export class UnixSocket {
 
   /** Drops every queued buffer (a listener's requests close their server ends). */
   private purge(listening: boolean): void {
+    this.oobSkb = null;
     for (let s = this.recvq.shift(); s !== null; s = this.recvq.shift()) {
       if (listening && s.embryo !== null) s.embryo.release(true);
       UnixSocket.freeSkb(s);
@@ -383,6 +388,7 @@ export class UnixSocket {
     if (sh & RCV_SHUTDOWN) mask |= POLLRDHUP | POLLIN | POLLRDNORM;
     if (this.recvq.length > 0) mask |= POLLIN | POLLRDNORM;
     if (this.type === SOCK_STREAM) {
+      if (this.oobSkb !== null) mask |= POLLPRI;
       if (this.state === TCP_CLOSE) mask |= POLLHUP;
       if (this.writable()) mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
       return mask;
@@ -395,6 +401,15 @@ export class UnixSocket {
     }
     if (writable) mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
     return mask;
+  }
+
+  /** SIOCATMARK: 1 when the next byte to read is the urgent one (or only read ones stand before it). */
+  atMark(): number {
+    if (this.type !== SOCK_STREAM) return -EOPNOTSUPP;
+    const s = this.recvq.head;
+    if (s === null) return 0;
+    const oob = this.oobSkb;
+    return s === oob || (s.left === 0 && (oob === null || s.next === oob)) ? 1 : 0;
   }
 
   /** SIOCINQ: unread bytes (stream, seqpacket) or the next datagram's size; -EINVAL when listening. */

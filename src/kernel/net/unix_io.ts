@@ -18,7 +18,7 @@ import {
 } from '../errno';
 import {
   AF_INET, AF_UNIX, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, RCV_SHUTDOWN, SEND_SHUTDOWN,
-  SOCKADDR_STORAGE_SIZE, SOCKADDR_UN_SIZE, SOCK_SEQPACKET, SOCK_STREAM,
+  SO_OOBINLINE, SOCKADDR_STORAGE_SIZE, SOCKADDR_UN_SIZE, SOCK_SEQPACKET, SOCK_STREAM,
 } from '../abi/socket';
 import { monotonicNs } from '../timers';
 import type { Task } from '../task';
@@ -27,6 +27,7 @@ import type { FileDescription } from '../vfs/file';
 import { release } from '../vfs/fd_table';
 import type { IoIter } from '../vfs/iov_iter';
 import { sendSigpipe } from '../vfs/pipe';
+import { POLLPRI } from '../abi/poll';
 import { dgramTruesize, EMPTY, NO_ID, Skb, SKB_MAX_HEAD0, streamTruesize, UNIX_SKB_FRAGS_SZ } from './skb';
 import { findOther } from './unix_path';
 import { tcpRecvCheck, tcpSend, udpSend } from './inet';
@@ -164,8 +165,10 @@ function takeBytes(it: IoIter, len: number): Uint8Array | null {
 /** unix_stream_sendmsg. Bytes sent, -errno or RET_BLOCK (progress in r.bytes). */
 export function streamSend(t: Task, sock: UnixSocket, it: IoIter, flags: number, m: SendMsg, r: SockResume): number {
   let sent = r.bytes;
+  const oob = (flags & MSG_OOB) !== 0;
   if (sent === 0) {
-    if (flags & MSG_OOB) return -EOPNOTSUPP;
+    // MSG_OOB: the last byte is urgent (queue_oob); there must be one.
+    if (oob && it.count === 0) return -EOPNOTSUPP;
     if (m.nameLen) return sock.state === TCP_ESTABLISHED ? -EISCONN : -EOPNOTSUPP;
     if (sock.peer === null) return -ENOTCONN;
     if (sock.shutdown & SEND_SHUTDOWN) {
@@ -179,7 +182,7 @@ export function streamSend(t: Task, sock: UnixSocket, it: IoIter, flags: number,
   }
   const other = sock.peer;
   if (other === null) return sent || -ENOTCONN;
-  const len = sent + it.count;
+  const len = sent + it.count - (oob ? 1 : 0);
   const timeo = flags & MSG_DONTWAIT ? 0 : sock.sndtimeo;
   while (sent < len) {
     const size = streamChunk(sock, len - sent);
@@ -209,7 +212,84 @@ export function streamSend(t: Task, sock: UnixSocket, it: IoIter, flags: number,
     other.enqueue(s);
     sent += size;
   }
+  if (oob) return queueOob(t, sock, other, it, flags, m, r, sent);
   return sent;
+}
+
+/** queue_oob: the urgent byte, a buffer of its own that the receiver's oobSkb marks. */
+function queueOob(t: Task, sock: UnixSocket, other: UnixSocket, it: IoIter, flags: number, m: SendMsg,
+  r: SockResume, sent: number): number {
+  // sock_alloc_send_skb.
+  const e = sock.takeError();
+  if (e !== 0) return sent || -e;
+  if (sock.shutdown & SEND_SHUTDOWN) return sent || -EPIPE;
+  if (sock.wmem >= sock.sndbuf) {
+    const timeo = flags & MSG_DONTWAIT ? 0 : sock.sndtimeo;
+    if (timeo === 0 || (it.isKernel && sent > 0)) return sent || -EAGAIN;
+    r.bytes = sent;
+    const w = waitOn(t, sock.wq, timeo);
+    return w === RET_BLOCK ? w : sent || w;
+  }
+  const data = takeBytes(it, 1);
+  if (data === null) return sent || -EFAULT;
+  const s = new Skb(sock, data, 1, streamTruesize(1));
+  s.pid = m.pid; s.uid = m.uid; s.gid = m.gid;
+  if (m.fds !== null) { s.fds = m.fds; m.fds = null; }
+  if (other.dead || (other.shutdown & RCV_SHUTDOWN)) {
+    UnixSocket.freeSkb(s);
+    return sent || -EPIPE;
+  }
+  maybeAddCreds(t, s, sock, other);
+  other.oobSkb = s;
+  other.enqueue(s);
+  other.wq.notify(POLLPRI);
+  return sent + 1;
+}
+
+function oobInline(sock: UnixSocket): boolean { return (sock.opts.get(SO_OOBINLINE) ?? 0) !== 0; }
+
+/** manage_oob: what a stream read sees at skb: reads stop before the urgent byte; at its start a
+ *  read drops it (unless SO_OOBINLINE); buffers already read (the urgent one after MSG_OOB) go. */
+function manageOob(sock: UnixSocket, skb: Skb, flags: number, copied: number): Skb | null {
+  if (skb.left > 0 && skb !== sock.oobSkb) return skb;
+  let cur: Skb | null = skb;
+  if (cur.left === 0) {
+    if (copied && (sock.oobSkb === null || cur === sock.oobSkb)) return null;
+    if (flags & MSG_PEEK) cur = cur.next;
+    else {
+      // Not peeking, the reader is at the queue's head.
+      const next: Skb | null = cur.next;
+      sock.recvq.shift();
+      UnixSocket.freeSkb(cur);
+      cur = next;
+    }
+    if (cur === null) return null;
+  }
+  if (cur !== sock.oobSkb) return cur;
+  if (copied) return null;
+  if (!(flags & MSG_PEEK)) {
+    sock.oobSkb = null;
+    if (!oobInline(sock)) {
+      sock.recvq.shift();
+      UnixSocket.freeSkb(cur);
+      cur = sock.recvq.head;
+    }
+  } else if (!oobInline(sock)) {
+    cur = cur.next;
+  }
+  return cur;
+}
+
+/** unix_stream_recv_urg: recv(MSG_OOB) takes the urgent byte. */
+function recvUrg(sock: UnixSocket, it: IoIter, flags: number, msg: RecvMsg): number {
+  const oob = sock.oobSkb;
+  if (oob === null || oobInline(sock)) return -EINVAL;
+  if (!(flags & MSG_PEEK)) sock.oobSkb = null;
+  const n = it.copyTo(oob.data, oob.consumed, Math.min(1, it.count));
+  if (!(flags & MSG_PEEK)) oob.consumed += 1;
+  if (n < 1) return -EFAULT;
+  msg.flags |= MSG_OOB;
+  return 1;
 }
 
 /** unix_dgram_sendmsg (seqpacket sends come here after their own checks). Bytes, -errno or
@@ -291,7 +371,7 @@ function peekBwd(sock: UnixSocket, n: number): void { if (sock.peekOff >= 0) soc
 /** unix_stream_read_generic. Bytes, -errno or RET_BLOCK (progress in r). */
 export function streamRecv(t: Task, sock: UnixSocket, it: IoIter, flags: number, msg: RecvMsg, r: SockResume): number {
   if (sock.state !== TCP_ESTABLISHED) return -EINVAL;
-  if (flags & MSG_OOB) return -EOPNOTSUPP;
+  if (flags & MSG_OOB) return recvUrg(sock, it, flags, msg);
   let copied = r.bytes;
   if (copied > 0) it.advance(copied);
   let size = it.count;
@@ -303,6 +383,10 @@ export function streamRecv(t: Task, sock: UnixSocket, it: IoIter, flags: number,
   let err = 0;
   let skb = sock.recvq.head;
   do {
+    if (skb !== null) {
+      skb = manageOob(sock, skb, flags, copied);
+      if (skb === null && copied) break;
+    }
     if (skb === null) {
       if (copied >= target) break;
       const e = sock.takeError();
