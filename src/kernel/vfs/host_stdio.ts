@@ -14,7 +14,7 @@
 // tsvisor never closes these host fds: they are its own stdio, and a closed fd
 // 1 could be reused by a later host open.
 import { host } from '../../native';
-import { EAGAIN, EINTR, ENOTTY } from '../errno';
+import { EAGAIN, EINTR, ENOTTY, ENXIO } from '../errno';
 import {
   O_ACCMODE, O_APPEND, O_DIRECT, O_DSYNC, O_LARGEFILE, O_NOATIME, O_NONBLOCK, TCGETS, TERMIOS_SIZE,
   TIOCGWINSZ, WINSIZE_SIZE,
@@ -59,6 +59,8 @@ export class HostStdioInode extends Inode {
   }
   override get cacheable(): boolean { return false; }
   override open(_ctx: VfsCtx, _dentry: Dentry, flags: number): FileDescription | number {
+    // A socket cannot be opened by path (sock_no_open): /dev/stdout on a socket gives ENXIO.
+    if ((this.kind.mode & S_IFMT) === S_IFSOCK) return -ENXIO;
     return new HostStdioFile(this.hostFd, flags, this.kind);
   }
   override stat(dv: DataView, off: number): number { return host.fstat(this.hostFd, dv, off); }
