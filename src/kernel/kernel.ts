@@ -401,6 +401,9 @@ export class Kernel {
     if (res === RET_BLOCK) {
       t.state = TASK_BLOCKED;
       t.resumeSyscall = true;
+      // As Linux checks signal_pending before it sleeps: a signal the task can take now (one that
+      // came while it was runnable with its wait record) interrupts the wait at once.
+      if (hasDeliverable(t)) { t.interrupted = true; this.wakeTask(t); }
       return;
     }
     if (res !== RET_NO_WRITEBACK) { regs.set(RAX, res); t.inSyscall = true; }

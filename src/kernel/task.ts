@@ -42,9 +42,14 @@ export class Credentials {
   keepCaps = false;
 }
 
+/** A signalfd registered with a sighand: told when a signal is queued for its process. */
+export interface SignalfdWatcher { signalQueued(): void }
+
 /** Shared by the threads of a process (CLONE_SIGHAND): dispositions. */
 export class SignalHandlers {
   readonly actions: SigAction[] = [];
+  /** The signalfds read or polled by these threads (Linux's signalfd_wqh); null when none. */
+  signalfds: Set<SignalfdWatcher> | null = null;
   constructor() { for (let i = 0; i <= 64; i++) this.actions.push(new SigAction()); }
 }
 

@@ -61,6 +61,13 @@ export function sendToTask(t: Task, info: SigInfo, fromKernel = false): void {
   if (!prepare(t.group, t, sig, fromKernel)) return;
   if (!t.pending.add(info)) return;
   signalWakeUp(t, sig);
+  // After the wake-up: a reader woken by its signalfd must already see the interruption.
+  if (t.sighand.signalfds !== null) signalfdNotify(t);
+}
+
+/** Tells t's signalfds that a signal was queued (Linux's signalfd_notify). */
+function signalfdNotify(t: Task): void {
+  for (const f of t.sighand.signalfds!) f.signalQueued();
 }
 
 function inSigwait(t: Task, sig: number): boolean {
@@ -130,6 +137,7 @@ export function sendToGroup(g: ThreadGroup, info: SigInfo, fromKernel = false): 
   if (!prepare(g, leader, sig, fromKernel)) return;
   if (!g.pending.add(info)) return;
   completeSignal(g, leader, sig);
+  if (leader.sighand.signalfds !== null) signalfdNotify(leader);
 }
 
 /** Changes t's signal mask (sigprocmask, sigsuspend, pselect, sigreturn, handler entry): as
