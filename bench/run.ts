@@ -115,27 +115,21 @@ function exec(argv: string[], timeoutMs = 600_000): ReturnType<typeof run> { ret
 interface Stat { median: number; min: number; max: number; n: number }
 const stat = (xs: number[]): Stat | null => (xs.length ? { ...summarize(xs), n: xs.length } : null);
 
-/** Start to exit of /bin/true: wall ms of `run --bundle` (native: the program itself). */
-function startToExit(rt: Runtime, rootfs: string, bundle: string): Stat | null {
-  const xs: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const r = rt.runBundle ? exec(rt.runBundle(bundle, newId('true'))) : run(path.join(rootfs, 'bin', 'true'), []);
-    if (r.status === 0) xs.push(r.ms);
-    else { console.log(`  ${rt.name}: /bin/true failed (${r.status}): ${r.stderr.trim().split('\n').pop()}`); break; }
-  }
-  return stat(xs);
+/** One start to exit of /bin/true: wall ms of `run --bundle` (native: the program itself); null on failure. */
+function startOnce(rt: Runtime, rootfs: string, bundle: string): number | null {
+  const r = rt.runBundle ? exec(rt.runBundle(bundle, newId('true'))) : run(path.join(rootfs, 'bin', 'true'), []);
+  if (r.status === 0) return r.ms;
+  console.log(`  ${rt.name}: /bin/true failed (${r.status}): ${r.stderr.trim().split('\n').pop()}`);
+  return null;
 }
 
-/** Seconds of gzip -9 over /data/input, timed inside the container (busybox time). */
-function compute(rt: Runtime, rootfs: string, bundle: string, script: (data: string) => string): Stat | null {
-  const xs: number[] = [];
-  for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 2)); i++) {
-    const r = rt.runBundle ? exec(rt.runBundle(bundle, newId('gzip'))) : run(path.join(rootfs, 'bin', 'sh'), ['-c', script(path.join(rootfs, 'data', 'input'))]);
-    const sec = Number(r.stdout.trim());
-    if (r.status === 0 && sec > 0) xs.push(sec);
-    else { console.log(`  ${rt.name}: gzip failed (${r.status}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`); break; }
-  }
-  return stat(xs);
+/** One gzip -9 over /data/input: seconds, timed inside the container (busybox time); null on failure. */
+function computeOnce(rt: Runtime, rootfs: string, bundle: string, script: (data: string) => string): number | null {
+  const r = rt.runBundle ? exec(rt.runBundle(bundle, newId('gzip'))) : run(path.join(rootfs, 'bin', 'sh'), ['-c', script(path.join(rootfs, 'data', 'input'))]);
+  const sec = Number(r.stdout.trim());
+  if (r.status === 0 && sec > 0) return sec;
+  console.log(`  ${rt.name}: gzip failed (${r.status}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+  return null;
 }
 
 function children(): Map<number, number[]> {
@@ -171,30 +165,44 @@ function treePss(roots: number[], id: string): { bytes: number; pids: number[] }
   return { bytes, pids: [...set] };
 }
 
-/** PSS of a container running `sleep`, one second after it started. */
-function memory(rt: Runtime, rootfs: string, bundle: string): Stat | null {
-  const xs: number[] = [];
-  for (let i = 0; i < Math.min(RUNS, 3); i++) {
-    if (!rt.create) {
-      const child = require('child_process').spawn(path.join(rootfs, 'bin', 'sleep'), ['30'], { stdio: 'ignore' });
-      spawnSync('sleep', ['1']);
-      xs.push(pss(child.pid));
-      child.kill('SIGKILL');
-      continue;
-    }
-    const id = newId('mem'), pidFile = path.join(tmp, `${id}.pid`);
-    const c = spawnSync(rt.create(bundle, id, pidFile)[0]!, rt.create(bundle, id, pidFile).slice(1), { stdio: 'ignore', timeout: 120_000 });
-    if (c.status !== 0) { console.log(`  ${rt.name}: create failed (${c.status})`); break; }
-    exec(rt.start!(id), 60_000);
+/** PSS of a container running `sleep`, one second after it started; null on failure. */
+function memoryOnce(rt: Runtime, rootfs: string, bundle: string): number | null {
+  if (!rt.create) {
+    const child = require('child_process').spawn(path.join(rootfs, 'bin', 'sleep'), ['30'], { stdio: 'ignore' });
     spawnSync('sleep', ['1']);
-    let statePid = 0;
-    try { statePid = (JSON.parse(exec(rt.state!(id)).stdout) as { pid: number }).pid; } catch { /* none */ }
-    const filePid = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : 0);
-    const m = treePss([statePid, filePid], id);
-    if (m.bytes > 0) xs.push(m.bytes);
-    exec(rt.del!(id), 60_000);
+    const b = pss(child.pid);
+    child.kill('SIGKILL');
+    return b || null;
   }
-  return stat(xs);
+  const id = newId('mem'), pidFile = path.join(tmp, `${id}.pid`);
+  const argv = rt.create(bundle, id, pidFile);
+  const c = spawnSync(argv[0]!, argv.slice(1), { stdio: 'ignore', timeout: 120_000 });
+  if (c.status !== 0) { console.log(`  ${rt.name}: create failed (${c.status})`); return null; }
+  exec(rt.start!(id), 60_000);
+  spawnSync('sleep', ['1']);
+  let statePid = 0;
+  try { statePid = (JSON.parse(exec(rt.state!(id)).stdout) as { pid: number }).pid; } catch { /* none */ }
+  const filePid = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : 0);
+  const m = treePss([statePid, filePid], id);
+  exec(rt.del!(id), 60_000);
+  return m.bytes || null;
+}
+
+/** Runs measure() for every runtime in turn, `runs` rounds (interleaved, so a change in the
+ *  machine's load touches every runtime alike); a runtime that fails once is not retried. */
+function rounds(rts: Runtime[], runs: number, what: string, measure: (rt: Runtime) => number | null): (Stat | null)[] {
+  const xs: number[][] = rts.map(() => []);
+  const failed = new Set<number>();
+  for (let i = 0; i < runs; i++) {
+    console.log(`${what}: round ${i + 1}/${runs}`);
+    rts.forEach((rt, k) => {
+      if (failed.has(k)) return;
+      const v = measure(rt);
+      if (v === null) failed.add(k);
+      else xs[k]!.push(v);
+    });
+  }
+  return xs.map(stat);
 }
 
 function fmt(s: Stat | null, unit: 'ms' | 's' | 'MiB'): string {
@@ -252,10 +260,10 @@ function main(): void {
   const bTrue = makeBundle(rootfs, 'true', ['/bin/true']);
   const bSleep = makeBundle(rootfs, 'sleep', ['/bin/sleep', '30']);
   const bGzip = makeBundle(rootfs, 'gzip', ['/bin/sh', '-c', gzipScript('/data/input')]);
-  const res = rts.map((rt) => {
-    console.log(`${rt.name} ...`);
-    return { rt, start: startToExit(rt, rootfs, bTrue), mem: memory(rt, rootfs, bSleep), gzip: compute(rt, rootfs, bGzip, gzipScript) };
-  });
+  const start = rounds(rts, RUNS, 'start to exit', (rt) => startOnce(rt, rootfs, bTrue));
+  const mem = rounds(rts, Math.min(RUNS, 3), 'memory', (rt) => memoryOnce(rt, rootfs, bSleep));
+  const gzip = rounds(rts, Math.max(3, Math.ceil(RUNS / 2)), 'gzip', (rt) => computeOnce(rt, rootfs, bGzip, gzipScript));
+  const res = rts.map((rt, k) => ({ rt, start: start[k]!, mem: mem[k]!, gzip: gzip[k]! }));
   const native = res[0]!, runc = res.find((r) => r.rt.name === 'runc');
   const rows = (key: 'start' | 'mem' | 'gzip', unit: 'ms' | 's' | 'MiB') => res.map((r) => [
     r.rt.name, fmt(r[key], unit), ratio(r[key], native[key]), runc ? ratio(r[key], runc[key]) : 'n/a',
@@ -264,7 +272,7 @@ function main(): void {
   const kvm = spawnSync('node', [TSVISOR, 'doctor'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => /kind|nested|PVM|VMX|SVM/i.test(l)).slice(0, 3);
   let md = `# tsvisor benchmarks\n\nWritten by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString()}.\n\n`;
   md += `Machine: ${machine()}. ${kvm.join('; ')}\n\n${versions.map((v) => `- ${v}`).join('\n')}\n\n`;
-  md += `Each figure: median (min..max) of the runs. Ratios: against native, and against runc.\n\n`;
+  md += `Each figure: median (min..max) of the runs; the runtimes take turns in every round. Ratios: against native, and against runc.\n\n`;
   md += `## Start to exit of /bin/true in a bundle (ms, whole \`run --bundle\` command)\n\n${table(['', 'ms', 'vs native', 'vs runc'], rows('start', 'ms'))}\n\n`;
   md += `## Sandbox memory: a container running sleep (MiB, PSS summed over its host processes)\n\n${table(['', 'MiB', 'vs native', 'vs runc'], rows('mem', 'MiB'))}\n\n`;
   md += `## Compute-bound: gzip -9 of a ${DATA_MIB} MiB generated file (s, timed inside the container)\n\n${table(['', 's', 'vs native', 'vs runc'], rows('gzip', 's'))}\n\n`;
