@@ -14,7 +14,8 @@
 // Lifetime: the master's last close hangs the slave up (reads give end of
 // file, writes EIO, the session leader gets SIGHUP) and removes /dev/pts/N;
 // the slave's last close makes master reads give EIO once drained.
-import { EAGAIN, EBUSY, EFAULT, EINVAL, EIO, ENOTTY, EPERM, ESRCH } from '../errno';
+import { EAGAIN, EBUSY, EFAULT, EINVAL, EIO, ENOTTY, EPERM, ERESTARTSYS, ESRCH } from '../errno';
+import { hasDeliverable } from '../task_signals';
 import { O_ACCMODE, O_CLOEXEC, O_NOCTTY, O_NONBLOCK } from '../abi/fcntl';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../abi/poll';
 import {
@@ -49,6 +50,9 @@ const scratch = new Uint8Array(4096);
 const ioctlBuf = new Uint8Array(64);
 const kernelIter = new IoIter();
 
+/** Ends a call that returns now (no-op when it never parked). Every wait first checks for a
+ *  signal to take (n_tty_read's signal_pending): a task woken for another reason while a signal
+ *  came must not park again. */
 function finish(t: Task, r: number): number {
   if (t.waitActive) t.endWait();
   return r;
@@ -130,6 +134,7 @@ export class Pty implements Terminal {
     }
     if (this.slaveClosed) return finish(t, -EIO);
     if (nonblock) return finish(t, -EAGAIN);
+    if (hasDeliverable(t)) return finish(t, -ERESTARTSYS);
     t.blockOn(this.masterQ);
     return RET_BLOCK;
   }
@@ -151,6 +156,7 @@ export class Pty implements Terminal {
         continue;
       }
       if (nonblock || !resumable) return resumable ? finish(t, done > 0 ? done : -EAGAIN) : done > 0 ? done : -EAGAIN;
+      if (hasDeliverable(t)) return finish(t, done > 0 ? done : -ERESTARTSYS);
       t.waitProgress = done;
       t.blockOn(this.masterQ);
       return RET_BLOCK;
@@ -206,6 +212,7 @@ export class Pty implements Terminal {
       return finish(t, n > 0 && c === 0 ? -EFAULT : c);
     }
     if (nonblock) return finish(t, -EAGAIN);
+    if (hasDeliverable(t)) return finish(t, -ERESTARTSYS);
     t.blockOn(this.slaveQ, deadline);
     return RET_BLOCK;
   }
@@ -237,6 +244,7 @@ export class Pty implements Terminal {
         const r = done > 0 ? done : -EAGAIN;
         return resumable ? finish(t, r) : r;
       }
+      if (hasDeliverable(t)) return finish(t, done > 0 ? done : -ERESTARTSYS);
       t.waitProgress = done;
       t.blockOn(this.slaveQ);
       return RET_BLOCK;
