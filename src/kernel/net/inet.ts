@@ -30,7 +30,8 @@ import { sendSigpipe } from '../vfs/pipe';
 import { RET_BLOCK } from '../syscalls/types';
 import { dgramTruesize, Skb } from './skb';
 import { TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, UnixSocket } from './unix';
-import { type SendMsg, type SockResume, streamSend, waitOn } from './unix_io';
+import { type SendMsg, type SockResume, waitOn } from './unix_io';
+import { streamSend } from './unix_stream';
 
 const LOOPBACK = 0x7f000001;
 

@@ -19,10 +19,11 @@ import { schedSyscalls } from './sched';
 import { mmRemapSyscalls } from './mm_remap';
 import { socketSyscalls } from './socket';
 import { socketMsgSyscalls } from './socket_msg';
+import { socketOptSyscalls } from './socket_opt';
 import { signalfdSyscalls } from './signalfd';
 
 /** Handler families, one per file; names are Linux's. */
-const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, cloneSyscalls, execSyscalls, waitSyscalls, signalSendSyscalls, signalfdSyscalls, identitySyscalls, schedSyscalls, mmRemapSyscalls, socketSyscalls, socketMsgSyscalls, ...fsFamilies];
+const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, cloneSyscalls, execSyscalls, waitSyscalls, signalSendSyscalls, signalfdSyscalls, identitySyscalls, schedSyscalls, mmRemapSyscalls, socketSyscalls, socketMsgSyscalls, socketOptSyscalls, ...fsFamilies];
 
 /** Calls that work but not completely: what is missing. */
 const PARTIAL: Record<string, string> = {

@@ -13,6 +13,7 @@ import {
 import { RET_BLOCK } from '../../../src/kernel/syscalls/types';
 import { socketSyscalls as so } from '../../../src/kernel/syscalls/socket';
 import { socketMsgSyscalls as sm } from '../../../src/kernel/syscalls/socket_msg';
+import { socketOptSyscalls as sopt } from '../../../src/kernel/syscalls/socket_opt';
 import { fsIoSyscalls as io } from '../../../src/kernel/syscalls/fs_io';
 import { fsOpenSyscalls as op } from '../../../src/kernel/syscalls/fs_open';
 import { pipeSyscalls as pp } from '../../../src/kernel/syscalls/pipe';
@@ -94,7 +95,7 @@ S('signals end waits: progress, ERESTARTSYS, EINTR with a timeout', () => {
   assert.is(h.interrupt(h.t), -ERESTARTSYS);
   const tv = h.alloc(16);
   h.poke(tv, Buffer.from([10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
-  assert.is(h.sys(h.t, so.setsockopt!, a, SOL_SOCKET, SO_SNDTIMEO_OLD, tv, 16), 0);
+  assert.is(h.sys(h.t, sopt.setsockopt!, a, SOL_SOCKET, SO_SNDTIMEO_OLD, tv, 16), 0);
   assert.is(h.sys(h.t, io.write!, a, src, 10), RET_BLOCK);
   assert.is(h.interrupt(h.t), -EINTR, 'a socket timeout makes it EINTR (sock_intr_errno)');
 });
