@@ -48,7 +48,7 @@ const PARTIAL: Record<string, string> = {
   mlock2: 'pages are faulted in (unless MLOCK_ONFAULT); VmLck is not counted',
   mlockall: 'current pages are faulted in; MCL_FUTURE is accepted and has no further effect',
   rseq: 'returns ENOSYS, as a kernel built without CONFIG_RSEQ (glibc falls back)',
-  ioctl: 'generic FIO* requests, and TCGETS/TIOCGWINSZ passed through for host terminals',
+  ioctl: 'generic FIO* requests; terminal ioctls of pseudo-terminals (termios, winsize, pgrp, session, ptys); TCGETS/TIOCGWINSZ passed through for host terminals; no TIOCPKT, TIOCSTI, TCGETA family',
   fcntl: 'no F_SETOWN/SIGIO; F_SETLKW does not detect deadlocks (EDEADLK)',
   openat2: 'RESOLVE_CACHED gives EAGAIN (callers retry without it)',
 };
