@@ -4,11 +4,11 @@
 // when one of them changes. The deadline is set once, on the first run, in the
 // wait record; resumed runs use it (t.waitActive tells them apart).
 //
-// A signal ends the wait with ERESTARTNOHAND (EINTR for a handler, a restart
-// without one). Known differences: poll(2) restarts with its whole timeout
-// (Linux's restart_syscall block is not there yet), and an interrupted select,
-// pselect6 or ppoll does not write back the time left, as Linux does.
-import { EBADF, EFAULT, EINVAL, ERESTARTNOHAND } from '../errno';
+// A signal ends the wait as Linux's: select, pselect6 and ppoll write the time
+// left back to their timeout and return ERESTARTNOHAND (EINTR for a handler, else
+// the call runs again with what is left); poll(2), whose timeout is a value,
+// returns ERESTART_RESTARTBLOCK and restart_syscall goes on to the same deadline.
+import { EBADF, EFAULT, EINTR, EINVAL, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '../errno';
 import {
   POLLERR, POLLEX_SET, POLLFD_SIZE, POLLHUP, POLLIN_SET, POLLNVAL, POLLOUT_SET, PFD_EVENTS, PFD_FD, PFD_REVENTS,
   SIGSET_SIZE,
@@ -16,7 +16,7 @@ import {
 import { RLIMIT_NOFILE } from '../limits';
 import { SIGKILL, SIGSTOP } from '../signals';
 import type { Task } from '../task';
-import { hasDeliverable } from '../task_signals';
+import { hasDeliverable, setSigMask } from '../task_signals';
 import { monotonicNs } from '../timers';
 import { getI64 } from '../../platform/u64';
 import { RET_BLOCK, type Handler } from './types';
@@ -45,8 +45,7 @@ export function setUserSigmask(t: Task, addr: number, size: number): number {
   t.savedMaskLo = t.sigMaskLo;
   t.savedMaskHi = t.sigMaskHi;
   t.hasSavedMask = true;
-  t.sigMaskLo = (maskDv.getUint32(0, true) & ~UNBLOCKABLE_LO) >>> 0;
-  t.sigMaskHi = maskDv.getUint32(4, true);
+  setSigMask(t, maskDv.getUint32(0, true) & ~UNBLOCKABLE_LO, maskDv.getUint32(4, true));
   return 0;
 }
 
@@ -54,18 +53,18 @@ export function setUserSigmask(t: Task, addr: number, size: number): number {
  *  one ended by a signal leaves it to signal delivery. */
 export function restoreSigmask(t: Task, res: number, interruptResult: number): number {
   if (t.hasSavedMask && res !== interruptResult) {
-    t.sigMaskLo = t.savedMaskLo;
-    t.sigMaskHi = t.savedMaskHi;
     t.hasSavedMask = false;
+    setSigMask(t, t.savedMaskLo, t.savedMaskHi);
   }
   return res;
 }
 
 /** Parks t for a poll-like wait, unless the temporary mask let a pending signal through: then the
  *  call ends at once with its interrupt result (Linux's signal_pending check before sleeping). */
-export function parkOrInterrupt(t: Task, deadline: number, interruptResult: number): number {
-  if (t.hasSavedMask && hasDeliverable(t)) return interruptResult;
+export function parkOrInterrupt(t: Task, deadline: number, interruptResult: number, hook: ((t: Task) => number) | null = null): number {
+  if (t.hasSavedMask && hasDeliverable(t)) return hook !== null ? hook(t) : interruptResult;
   t.waitInterruptResult = interruptResult;
+  t.waitInterruptHook = hook;
   t.blockOn(null, deadline);
   return RET_BLOCK;
 }
@@ -97,13 +96,34 @@ export function readTimeout(t: Task, addr: number, usec: boolean): number {
   return sec * 1e9 + frac;
 }
 
-/** poll_select_finish: writes the time left before `end` as a timespec or timeval. */
-function writeRemaining(t: Task, addr: number, end: number, usec: boolean): void {
+/** poll_select_finish: writes the time left before `end` as a timespec or timeval; false when
+ *  the timeout cannot be written (a read-only timeval is no error, but then the call cannot be
+ *  restarted with what is left). */
+function writeRemaining(t: Task, addr: number, end: number, usec: boolean): boolean {
   const left = Math.max(0, end - monotonicNs());
   const sec = Math.floor(left / 1e9), ns = left - sec * 1e9;
   maskDv.setUint32(0, sec >>> 0, true); maskDv.setUint32(4, Math.floor(sec / 4294967296), true);
   maskDv.setUint32(8, usec ? Math.floor(ns / 1000) : ns, true); maskDv.setUint32(12, 0, true);
-  t.mm.copyOut(addr, maskBuf, 0, 16); // a read-only timeval is not an error (STICKY path)
+  return t.mm.copyOut(addr, maskBuf, 0, 16) >= 0;
+}
+
+/** A select, pselect6 or ppoll with a timeout ended by a signal: the time left goes back to the
+ *  caller's timeout (restartAddr; restartFlags 1: a timeval) before the call returns
+ *  ERESTARTNOHAND, or EINTR when it cannot be written (poll_select_finish's sticky path). */
+function selectInterrupted(t: Task): number {
+  return writeRemaining(t, t.restartAddr, t.waitDeadline, t.restartFlags === 1) ? -ERESTARTNOHAND : -EINTR;
+}
+
+/** poll(2) ended by a signal: restart_syscall goes on with the same fds and deadline
+ *  (restartAddr, restartVal, restartDeadline), as Linux's do_restart_poll. */
+function pollInterrupted(t: Task): number {
+  t.restartFn = pollRestart;
+  return -ERESTART_RESTARTBLOCK;
+}
+
+function pollRestart(t: Task): number {
+  const deadline = t.waitActive ? t.waitDeadline : t.restartDeadline;
+  return done(t, doPoll(t, t.restartAddr, t.restartVal, deadline, pollInterrupted));
 }
 
 // ---- poll
@@ -115,7 +135,7 @@ let pfdsDv = new DataView(pfds.buffer);
  * do_sys_poll: one pass; returns the count of ready fds (revents written back), or parks.
  * deadline: monotonic ns, 0 for none (wait forever), NO_TIMEOUT for a zero timeout (no wait).
  */
-function doPoll(t: Task, ufds: number, nfds: number, deadline: number): number {
+function doPoll(t: Task, ufds: number, nfds: number, deadline: number, hook: ((t: Task) => number) | null): number {
   if (nfds > t.limits.soft[RLIMIT_NOFILE]!) return -EINVAL;
   const bytes = nfds * POLLFD_SIZE;
   if (bytes > pfds.length) { pfds = new Uint8Array(bytes); pfdsDv = new DataView(pfds.buffer); }
@@ -140,7 +160,7 @@ function doPoll(t: Task, ufds: number, nfds: number, deadline: number): number {
       const q = fd >= 0 ? t.files.get(fd)?.readyQueue() : null;
       if (q) t.blockOn(q);
     }
-    return parkOrInterrupt(t, deadline, -ERESTARTNOHAND);
+    return parkOrInterrupt(t, deadline, -ERESTARTNOHAND, hook);
   }
   if (bytes > 0 && t.mm.copyOut(ufds, pfds, 0, bytes) < 0) return -EFAULT;
   return count;
@@ -152,7 +172,8 @@ export const sysPoll: Handler = (t) => {
   let deadline: number;
   if (t.waitActive) deadline = t.waitDeadline;
   else deadline = ms < 0 ? 0 : ms === 0 ? NO_TIMEOUT : deadlineAfter(ms * 1e6);
-  return done(t, doPoll(t, t.regs.arg(0), t.regs.argInt(1) >>> 0, deadline));
+  t.restartAddr = t.regs.arg(0); t.restartVal = t.regs.argInt(1) >>> 0; t.restartDeadline = deadline;
+  return done(t, doPoll(t, t.restartAddr, t.restartVal, deadline, pollInterrupted));
 };
 
 /** implements Linux ppoll(2) */
@@ -171,9 +192,11 @@ export const sysPpoll: Handler = (t) => {
     const r = setUserSigmask(t, t.regs.arg(3), t.regs.arg(4));
     if (r < 0) return r;
   }
-  const res = done(t, doPoll(t, t.regs.arg(0), t.regs.argInt(1) >>> 0, deadline));
+  const timed = tsp !== 0 && deadline !== NO_TIMEOUT;
+  t.restartAddr = tsp; t.restartFlags = 0;
+  const res = done(t, doPoll(t, t.regs.arg(0), t.regs.argInt(1) >>> 0, deadline, timed ? selectInterrupted : null));
   if (res === RET_BLOCK) return res;
-  if (tsp !== 0 && deadline !== NO_TIMEOUT) writeRemaining(t, tsp, deadline, false);
+  if (timed) writeRemaining(t, tsp, deadline, false);
   return restoreSigmask(t, res, -ERESTARTNOHAND);
 };
 
@@ -193,7 +216,7 @@ function maxFds(t: Task): number {
 }
 
 /** do_select: one pass over the fds in [0, n); counts each ready bit; writes the result sets. */
-function doSelect(t: Task, n: number, inp: number, outp: number, exp: number, deadline: number): number {
+function doSelect(t: Task, n: number, inp: number, outp: number, exp: number, deadline: number, hook: ((t: Task) => number) | null): number {
   if (n < 0) return -EINVAL;
   const max = maxFds(t);
   if (n > max) n = max;
@@ -245,7 +268,7 @@ function doSelect(t: Task, n: number, inp: number, outp: number, exp: number, de
         if (q) t.blockOn(q);
       }
     }
-    return parkOrInterrupt(t, deadline, -ERESTARTNOHAND);
+    return parkOrInterrupt(t, deadline, -ERESTARTNOHAND, hook);
   }
   if (inp !== 0 && t.mm.copyOut(inp, s, RIN, bytes) < 0) return -EFAULT;
   if (outp !== 0 && t.mm.copyOut(outp, s, ROUT, bytes) < 0) return -EFAULT;
@@ -269,9 +292,11 @@ function selectCommon(t: Task, tvp: number, usec: boolean, maskAddr: number, mas
     if (r < 0) return r;
   }
   const r = t.regs;
-  const res = done(t, doSelect(t, r.argInt(0), r.arg(1), r.arg(2), r.arg(3), deadline));
+  const timed = tvp !== 0 && deadline !== NO_TIMEOUT;
+  t.restartAddr = tvp; t.restartFlags = usec ? 1 : 0;
+  const res = done(t, doSelect(t, r.argInt(0), r.arg(1), r.arg(2), r.arg(3), deadline, timed ? selectInterrupted : null));
   if (res === RET_BLOCK) return res;
-  if (tvp !== 0 && deadline !== NO_TIMEOUT) writeRemaining(t, tvp, deadline, usec);
+  if (timed && !writeRemaining(t, tvp, deadline, usec) && res === -ERESTARTNOHAND) return restoreSigmask(t, -EINTR, -EINTR);
   return restoreSigmask(t, res, -ERESTARTNOHAND);
 }
 
