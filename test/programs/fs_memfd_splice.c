@@ -51,15 +51,19 @@ int main(void)
 	/* /dev/shm, as python's multiprocessing uses it */
 	int s = open("/dev/shm/tsvisor-test", O_RDWR | O_CREAT | O_EXCL, 0600);
 	check("open /dev/shm file", s);
+	int seven = 7;
+	checkval("write initial value", write(s, &seven, sizeof seven));
 	check("ftruncate", ftruncate(s, 4096));
 	int *cnt = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, s, 0);
-	*cnt = 0;
+	/* As sem_open does: the name and the fd go before the mapping is first touched. */
+	check("unlink /dev/shm file", unlink("/dev/shm/tsvisor-test"));
+	close(s);
+	printf("initial through the mapping: %d\n", *cnt);
 	for (int i = 0; i < 3; i++) {
 		if (fork() == 0) { __sync_fetch_and_add(cnt, 10); _exit(0); }
 	}
 	while (wait(&st) > 0) {}
 	printf("counter: %d\n", *cnt);
-	check("unlink /dev/shm file", unlink("/dev/shm/tsvisor-test"));
 
 	/* splice and tee */
 	int p1[2], p2[2];

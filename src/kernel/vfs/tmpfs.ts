@@ -502,11 +502,24 @@ export class TmpFile extends TmpInode implements Mappable {
     this.fs.usedBytes -= PAGE;
   }
 
+  /** Set once the file is mapped: a mapping keeps the file (Linux: the VMA holds the file), so
+   *  its pages stay until the file object itself is collected (mappings have no release hook). */
+  private mapped = false;
+
   override maybeFree(): void {
-    if (this.nlink === 0 && this.openCount === 0) {
+    if (this.nlink === 0 && this.openCount === 0 && !this.mapped) {
       for (let i = 0; i < this.pages.length; i++) this.freePage(i);
-      this.pages = [];
+      this.pages.length = 0;
     }
+  }
+
+  /** The backing for mmap (the file itself); from now on the pages outlive closes and unlinks. */
+  mapping(): Mappable {
+    if (!this.mapped) {
+      this.mapped = true;
+      mappedFiles.register(this, { pages: this.pages, fs: this.fs });
+    }
+    return this;
   }
 
   // ---- Mappable: tmpfs pages are mapped as they are (shared), never copied.
@@ -521,6 +534,12 @@ export class TmpFile extends TmpInode implements Mappable {
     return pa < 0 ? -1 : pa;
   }
 }
+
+/** Frees the pages of a mapped tmpfs file once nothing refers to the file any more. */
+const mappedFiles = new FinalizationRegistry<{ pages: number[]; fs: Tmpfs }>(({ pages, fs }) => {
+  for (const f of pages) if (f !== 0) { fs.mem.decRef(f - 1); fs.usedBytes -= PAGE; }
+  pages.length = 0;
+});
 
 /** An open tmpfs regular file. */
 export class TmpRegFile extends InodeFile {
@@ -592,7 +611,7 @@ export class TmpRegFile extends InodeFile {
     return super.fcntl(t, cmd, arg);
   }
 
-  override mappable(): Mappable | null { return this.file; }
+  override mappable(): Mappable | null { return this.file.mapping(); }
 
   override release(): void {
     this.file.openCount--;
