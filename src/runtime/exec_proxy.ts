@@ -3,6 +3,7 @@
 // forwards the signals it receives (containerd's shim signals an exec by its
 // host pid), and exits with the guest process's exit status.
 import * as fs from 'fs';
+import * as os from 'os';
 import { connectAsync, POKE_SIGNAL, type Connection, type Message } from './control';
 import type { OciProcess } from './spec';
 
@@ -29,7 +30,7 @@ export function runExecProxy(o: ExecProxyOptions): Promise<number> {
     let guestPid = 0, done = false;
     const poke = () => { try { process.kill(o.sandboxPid, POKE_SIGNAL); } catch { /* gone */ } };
     const forward = (sig: NodeJS.Signals) => {
-      if (guestPid > 0) { conn.send({ op: 'signal', pid: guestPid, signal: require('os').constants.signals[sig] as number }); poke(); }
+      if (guestPid > 0) { conn.send({ op: 'signal', pid: guestPid, signal: os.constants.signals[sig] }); poke(); }
     };
     const finish = (code: number) => {
       if (done) return;

@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { host } from '../native';
 import { ControlClient } from './control';
 import { openPty, sendConsole } from './console';
 import { runHooks } from './hooks';
@@ -105,7 +106,7 @@ export async function create(g: GlobalOptions, id: string, o: CreateOptions): Pr
     removeContainerDir(g.root, id);
     throw e;
   } finally {
-    if (pty) { require('../native').host.close(pty.master); require('../native').host.close(pty.slave); }
+    if (pty) { host.close(pty.master); host.close(pty.slave); }
     (child?.stdio[3] as { destroy?: () => void } | null)?.destroy?.();
     child?.unref();
   }
@@ -147,7 +148,7 @@ export async function runForeground(g: GlobalOptions, id: string, o: CreateOptio
       },
     });
   } finally {
-    if (pty) { require('../native').host.close(pty.master); require('../native').host.close(pty.slave); }
+    if (pty) { host.close(pty.master); host.close(pty.slave); }
   }
   if (failed) { removeContainerDir(g.root, id); throw new Error(failed); }
   del(g, id, true);
@@ -301,7 +302,6 @@ export async function exec(g: GlobalOptions, id: string, o: ExecOptions): Promis
   if (p.terminal && o.detach && !o.consoleSocket) throw new Error('cannot allocate tty if runc will detach without setting console socket');
   if (!p.terminal && o.consoleSocket) throw new Error('cannot use console socket if runc will not detach or allocate tty');
   const socket = controlSocket(g.root, id);
-  const { host } = require('../native') as typeof import('../native');
   const pty = p.terminal && o.consoleSocket ? openPty(p.consoleSize) : null;
   if (!o.detach) {
     // This process is the proxy. A terminal without --console-socket is our own stdin's.
