@@ -1,5 +1,5 @@
 // Directories: getdents64, getdents, getcwd, chdir, fchdir, chroot.
-import { EBADF, EFAULT, ENOTDIR, EPERM, ERANGE } from '../errno';
+import { EBADF, EFAULT, ENOENT, ENOTDIR, EPERM, ERANGE } from '../errno';
 import { AT_FDCWD } from '../abi/fcntl';
 import { dirent64ToDirent } from '../abi/dirent';
 import type { Task } from '../task';
@@ -35,6 +35,8 @@ export const sysGetdents: Handler = (t) => doGetdents(t, true);
 export const sysGetcwd: Handler = (t) => {
   const buf = t.regs.arg(0), size = t.regs.arg(1);
   const cwd = t.fs.cwd, root = t.fs.root;
+  // A removed working directory has no path (Linux: ENOENT).
+  if (cwd.deleted) return -ENOENT;
   let path = cwd.path(root);
   if (!cwd.isUnder(root)) path = '(unreachable)' + path;
   const len = path.length + 1;
