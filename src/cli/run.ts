@@ -76,7 +76,9 @@ export async function runCommand(program: string, args: string[], o: RunOptions)
   kernel.aslr = o.aslr !== false;
   // Like `runsc do`: the program starts in the caller's directory when the root contains it.
   const rel = path.relative(root, process.cwd());
-  const cwd = rel.startsWith('..') || path.isAbsolute(rel) ? '/' : '/' + rel;
+  let cwd = rel.startsWith('..') || path.isAbsolute(rel) ? '/' : '/' + rel;
+  // Not when the sandbox hides it (under its own /tmp, for instance): then in /.
+  if (cwd !== '/' && !kernel.vfs.isDirectory(cwd)) cwd = '/';
   const tid = kernel.spawnProcess({ path: program, argv: [program, ...args], envp: hostEnvironment(), stdio: [0, 1, 2], cwd, uid: o.user?.uid, gid: o.user?.gid });
   if (tid < 0) {
     err(`tsvisor: ${program}: ${errnoMessage(-tid)}\n`);

@@ -109,6 +109,14 @@ export class Vfs {
     for (const m of opts.mounts ?? []) this.addMount(m);
   }
 
+  /** Is path (absolute, symlinks followed) a directory in the sandbox's tree? */
+  isDirectory(path: string): boolean {
+    const d = walk({ root: this.root, task: null, creds: null }, this.root, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+    if (typeof d === 'number') return false;
+    d.put();
+    return true;
+  }
+
   private memfds: Tmpfs | null = null;
   /** The internal tmpfs memfd_create's files live in (never mounted). */
   memfdFs(): Tmpfs {
