@@ -82,7 +82,8 @@ for (const p of platforms()) {
   }
 
   add('a dynamic glibc program finds the vDSO through ld.so', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsvisor-vdso-'));
+    // Not under /tmp: the sandbox has a tmpfs of its own there, hiding the host's.
+    const dir = fs.mkdtempSync(path.join('/var/tmp', 'tsvisor-vdso-'));
     try {
       const exe = path.join(dir, 'vdso_clock');
       execFileSync('gcc', ['-O1', '-I', PROGRAMS_DIR, '-o', exe, path.join(PROGRAMS_DIR, 'vdso_clock.c')]);
