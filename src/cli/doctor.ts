@@ -46,8 +46,10 @@ export function doctor(out: (line: string) => void): number {
     if (p.name === 'ptrace' && p.available) {
       out('  every syscall stops the stub process under PTRACE_SYSEMU; none reaches the host');
     }
+    if (p.name === 'systrap' && p.available) {
+      out('  a seccomp filter turns every syscall into SIGSYS in the stub; its handler hands off through a shared futex');
+    }
   }
-  out('systrap: not implemented yet (trap platforms issue)');
   out(c.name ? `auto picks: ${c.name} (${c.why})` : 'auto picks: none (no platform is available)');
   return c.name ? 0 : 1;
 }

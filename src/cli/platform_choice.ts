@@ -13,7 +13,7 @@ import { SystrapPlatform } from '../platform/systrap/systrap_platform';
 import type { Platform } from '../platform/platform';
 import { measureRoundTrip } from '../platform/round_trip';
 
-export const PLATFORM_NAMES = ['kvm', 'ptrace'] as const;
+export const PLATFORM_NAMES = ['kvm', 'ptrace', 'systrap'] as const;
 
 export function createPlatform(name: string, mem: MemoryFile, stats: boolean): Platform {
   if (name === 'kvm') return new KvmPlatform({ memory: mem, stats });

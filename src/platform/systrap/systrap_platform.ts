@@ -186,7 +186,9 @@ export class SystrapPlatform implements Platform {
     st.detach(s, STUB_SYSTRAP_IDLE);
     // The idle loop's first syscall traps: the handler posts, then waits for commands.
     this.waitEvent(sys);
-    if (w[base + W_KIND] !== K_SYSCALL) throw new StubError(`new systrap stub ${pid} reported event ${w[base + W_KIND]}`);
+    // Its idle loop's syscall, or the tick (aimed at the last stub ptrace resumed: this one).
+    const k = w[base + W_KIND];
+    if (k !== K_SYSCALL && k !== K_INTERRUPT) throw new StubError(`new systrap stub ${pid} reported event ${k}`);
     return sys;
   }
 
