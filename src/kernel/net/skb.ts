@@ -7,6 +7,7 @@
 // send blocks matches Linux (SIOCOUTQ shows the charge).
 import type { FileDescription } from '../vfs/file';
 import type { UnixSocket } from './unix';
+import { fdsLanded } from './gc';
 
 const PAGE = 4096;
 /** SKB_DATA_ALIGN(sizeof(struct sk_buff)) and SKB_DATA_ALIGN(sizeof(struct skb_shared_info)). */
@@ -58,6 +59,8 @@ export class Skb {
   consumed = 0;
   /** Descriptors passed with SCM_RIGHTS (references held), or null. */
   fds: FileDescription[] | null = null;
+  /** The descriptors are counted in flight (the buffer was queued; gc.ts). */
+  fdsCounted = false;
   /** Attached credentials: pid 0 means none (uid/gid then NO_ID unless sent explicitly). */
   pid = 0;
   uid = NO_ID;
@@ -74,6 +77,15 @@ export class Skb {
     readonly len: number,
     readonly truesize: number,
   ) {}
+
+  /** Takes the descriptors out of the buffer (received, or dropped with it): they land. */
+  takeFds(): FileDescription[] | null {
+    const f = this.fds;
+    this.fds = null;
+    if (f !== null && this.fdsCounted) fdsLanded(f);
+    this.fdsCounted = false;
+    return f;
+  }
 
   /** Bytes left to read. */
   get left(): number { return this.len - this.consumed; }

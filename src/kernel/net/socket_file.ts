@@ -17,6 +17,7 @@ import { allocAnonDev, allocMntId, Inode, Superblock, type VfsCtx } from '../vfs
 import { IoIter } from '../vfs/iov_iter';
 import { RecvMsg, recvOn, resumeOf, SendMsg, sendOn, SockResume } from './unix_io';
 import { UnixSocket } from './unix';
+import { collect } from './gc';
 import type { Kernel } from '../kernel';
 
 let sockSb: Superblock | null = null;
@@ -56,6 +57,8 @@ const kernelIter = new IoIter();
 
 export class SocketFile extends FileDescription {
   readonly inode: SockInode;
+  /** References to this file held by queued SCM_RIGHTS buffers (gc.ts). */
+  inflight = 0;
 
   constructor(readonly sock: UnixSocket, nonblock: boolean, uid: number, gid: number) {
     super(O_RDWR | (nonblock ? O_NONBLOCK : 0));
@@ -132,6 +135,8 @@ export class SocketFile extends FileDescription {
   override release(): void {
     super.release();
     this.sock.release(false);
+    // Sockets kept open only by each other's queued buffers may be collectable now.
+    collect();
   }
 }
 

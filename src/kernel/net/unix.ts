@@ -25,6 +25,7 @@ import type { Task } from '../task';
 import { WaitQueue } from '../wait';
 import { release } from '../vfs/fd_table';
 import { EMPTY, NO_ID, Skb, SkbQueue } from './skb';
+import { fdsQueued } from './gc';
 
 /** sk_state values unix sockets use (include/net/tcp_states.h). */
 export const TCP_ESTABLISHED = 1, TCP_CLOSE = 7, TCP_LISTEN = 10;
@@ -138,11 +139,8 @@ export class UnixSocket {
   /** Frees a buffer taken off (or purged from) a queue: its descriptors go, its sender's charge
    *  is returned (sock_wfree -> unix_write_space). */
   static freeSkb(s: Skb): void {
-    if (s.fds !== null) {
-      const fds = s.fds;
-      s.fds = null;
-      for (const f of fds) release(f);
-    }
+    const fds = s.takeFds();
+    if (fds !== null) for (const f of fds) release(f);
     const snd = s.sender;
     if (snd !== null && s.truesize > 0) {
       snd.wmem -= s.truesize;
@@ -153,6 +151,7 @@ export class UnixSocket {
   /** Queues a buffer (charging its sender) and tells the reader. */
   enqueue(s: Skb): void {
     if (s.sender !== null) s.sender.wmem += s.truesize;
+    if (s.fds !== null) { fdsQueued(s.fds); s.fdsCounted = true; }
     this.recvq.push(s);
     this.dataReady();
   }

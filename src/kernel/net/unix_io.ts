@@ -269,7 +269,7 @@ export function dgramRecv(t: Task, sock: UnixSocket, it: IoIter, flags: number, 
   }
   msg.setCreds(skb);
   if (!(flags & MSG_PEEK)) {
-    if (skb.fds !== null) { msg.fds = skb.fds; skb.fds = null; }
+    if (skb.fds !== null) msg.fds = skb.takeFds();
     peekBwd(sock, skb.len);
     UnixSocket.freeSkb(skb);
   } else {

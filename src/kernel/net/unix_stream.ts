@@ -213,7 +213,7 @@ export function streamRecv(t: Task, sock: UnixSocket, it: IoIter, flags: number,
     if (!(flags & MSG_PEEK)) {
       skb.consumed += chunk;
       peekBwd(sock, chunk);
-      if (skb.fds !== null) { msg.dropFds(); msg.fds = skb.fds; skb.fds = null; }
+      if (skb.fds !== null) { msg.dropFds(); msg.fds = skb.takeFds(); }
       if (skb.left > 0) break;
       sock.recvq.shift();
       UnixSocket.freeSkb(skb);
