@@ -47,15 +47,26 @@ function nextExpiry(expires: number, interval: number, now: number): number {
 }
 
 export const ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
+/** Linux's TICK_NSEC at HZ=250 (the usual distribution setting): CPU itimers are armed a tick
+ *  late and read as a tick when about to fire (kernel/time/itimer.c), and the PROF/VIRT CPU
+ *  clocks report it as their resolution. */
+export const TICK_NSEC = 4_000_000;
+
+function leftOf(expires: number, now: number): number {
+  if (expires === 0) return 0;
+  return expires > now ? expires - now : TICK_NSEC;
+}
 
 /** getitimer for a CPU timer: [interval ns, value ns left] (0 left: disarmed). */
 export function getCpuTimer(g: ThreadGroup, which: number): [number, number] {
-  if (which === ITIMER_VIRTUAL) return [g.virtIntervalNs, g.virtExpires > 0 ? Math.max(1000, g.virtExpires - g.userNs) : 0];
-  return [g.profIntervalNs, g.profExpires > 0 ? Math.max(1000, g.profExpires - g.userNs - g.sysNs) : 0];
+  if (which === ITIMER_VIRTUAL) return [g.virtIntervalNs, leftOf(g.virtExpires, g.userNs)];
+  return [g.profIntervalNs, leftOf(g.profExpires, g.userNs + g.sysNs)];
 }
 
-/** setitimer for a CPU timer: arms it valueNs of the process's CPU time from now (0 disarms). */
+/** setitimer for a CPU timer: arms it valueNs (plus a tick, as Linux's set_cpu_itimer) of the
+ *  process's CPU time from now; 0 disarms. */
 export function setCpuTimer(g: ThreadGroup, which: number, valueNs: number, intervalNs: number): void {
+  if (valueNs > 0) valueNs += TICK_NSEC;
   if (which === ITIMER_VIRTUAL) {
     g.virtExpires = valueNs > 0 ? g.userNs + valueNs : 0;
     g.virtIntervalNs = intervalNs;

@@ -4,6 +4,7 @@ import { EFAULT, EINVAL, ENOTSUP, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '
 import type { Task } from '../task';
 import { RET_BLOCK, type Handler } from './types';
 import { monotonicNs } from '../timers';
+import { TICK_NSEC } from '../cputime';
 
 export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
   CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7,
@@ -85,8 +86,8 @@ export const sysClockGetres: Handler = (t) => {
   const cid = t.regs.argInt(0), addr = t.regs.arg(1);
   const cpu = cpuClockNs(t, cid);
   if (cpu === -EINVAL) return cpu;
-  // CPU clocks: 1 ns for the scheduler clock, a tick (1/HZ, HZ 250) for PROF and VIRT.
-  if (cpu >= 0) return addr === 0 ? 0 : putTimespec(t, addr, 0, cid >= 0 || (cid & 3) === 2 ? 1 : 4_000_000);
+  // CPU clocks: 1 ns for the scheduler clock, a tick for PROF and VIRT (posix_cpu_clock_getres).
+  if (cpu >= 0) return addr === 0 ? 0 : putTimespec(t, addr, 0, cid >= 0 || (cid & 3) === 2 ? 1 : TICK_NSEC);
   const id = hostClock(cid);
   if (id < 0) return -EINVAL;
   if (addr === 0) return 0;
