@@ -50,7 +50,7 @@ export function table(header: string[], rows: string[][]): string {
 /** The tsvisor platforms a benchmark runs side by side (BENCH_PLATFORMS=kvm,ptrace narrows it),
  *  with the ones this machine lacks left out (said once, on stderr). */
 export function tsvisorPlatforms(): string[] {
-  const want = (process.env.BENCH_PLATFORMS ?? 'kvm,ptrace').split(',').map((s) => s.trim()).filter((s) => s);
+  const want = (process.env.BENCH_PLATFORMS ?? 'kvm,ptrace,systrap').split(',').map((s) => s.trim()).filter((s) => s);
   return want.filter((p) => {
     if (p === 'kvm' && !fs.existsSync('/dev/kvm')) { console.error('bench: no /dev/kvm, kvm left out'); return false; }
     return true;

@@ -1,7 +1,8 @@
 // bench/syscall: getppid in a tight loop, natively, under tsvisor on each platform
-// (kvm, ptrace), under runsc (ptrace platform) and the KVM floor (the same guest
-// path driven from C), in one run; µs per call with ratios against native and
-// runsc, and tsvisor's host time per exit on KVM.
+// (kvm, ptrace, systrap), under runsc (ptrace platform), the KVM floor (the same
+// guest path driven from C) and seccomp user notification (a C reference), in one
+// run; µs per call with ratios against native and runsc, and tsvisor's host time
+// per exit on KVM.
 import { addon } from '../src/native';
 import { MemoryFile } from '../src/kernel/mm/memory_file';
 import { KvmPlatform } from '../src/platform/kvm/kvm_platform';
@@ -47,10 +48,15 @@ function main(): void {
   if (kvm) results.floor = [];
   for (const p of plats) results[label(p)] = [];
   results.runsc = [];
+  // Reference, in C: a getppid answered through seccomp user notification (bench/programs/notif.c).
+  const notif = buildProgram('notif');
+  results['seccomp user notif (C)'] = [];
   const hostPerExit: number[] = [];
   const hasRunsc = have('runsc');
   for (let i = 0; i < RUNS; i++) {
     results.native!.push(Number(run(prog, [String(NATIVE_N)]).stdout));
+    const nt = run(notif, [String(GUEST_N)]);
+    if (nt.status === 0) results['seccomp user notif (C)']!.push(Number(nt.stdout));
     if (kvm) results.floor!.push(floorNs(GUEST_N));
     for (const p of plats) {
       const t = run('node', [TSVISOR, `--platform=${p}`, 'run', prog, String(GUEST_N)]);
