@@ -39,7 +39,7 @@ import { Dentry } from './dentry';
 import { InodeFile, type FileDescription } from './file';
 import { HOST_RESOLVE, HostInode, type HostFs } from './hostfs';
 import { AttrChange, Inode, RENAME_EXCHANGE, Superblock, type VfsCtx } from './inode';
-import { Tmpfs, TmpDir, TmpFile, TmpInode, TmpSpecial, TmpSymlink, isWhiteout, type FrameStore } from './tmpfs';
+import { Tmpfs, TmpDir, TmpFile, TmpInode, isWhiteout, type FrameStore } from './tmpfs';
 
 /** Upper-only inode numbers start here, far above the host's (ext4 and most file systems stay
  *  below 2^32), so a new file never shares st_ino with a lower one. */

@@ -18,7 +18,7 @@ import { makeStdioFile } from './host_stdio';
 import { allocAnonDev, allocMntId, Superblock, type Inode, type VfsCtx } from './inode';
 import { ANON_INODE_FS_MAGIC } from '../abi/statfs';
 import { LAST_NORM, LOOKUP_DIRECTORY, LOOKUP_FOLLOW, walk, walkParent } from './namei';
-import { MAY_EXEC, MAY_READ, MAY_WRITE, modePermission, permission } from './perm';
+import { MAY_EXEC, MAY_READ, MAY_WRITE, permission } from './perm';
 import { makeDevfs } from './devfs';
 import { makeProcfs } from './procfs';
 import { MountTable, type Mount } from './mount';
