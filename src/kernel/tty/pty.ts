@@ -16,7 +16,7 @@
 // the slave's last close makes master reads give EIO once drained.
 import { EAGAIN, EBUSY, EFAULT, EINVAL, EIO, ENOTTY, EPERM, ERESTARTSYS, ESRCH } from '../errno';
 import { hasDeliverable } from '../task_signals';
-import { O_ACCMODE, O_CLOEXEC, O_NOCTTY, O_NONBLOCK } from '../abi/fcntl';
+import { O_NOCTTY, O_NONBLOCK } from '../abi/fcntl';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../abi/poll';
 import {
   FIONREAD, ICANON, N_TTY, TCFLSH, TCGETS, TCGETS2, TCIFLUSH, TCIOFLUSH, TCOFLUSH, TCOOFF, TCOON, TCSBRK,
@@ -400,7 +400,8 @@ export class Pty implements Terminal {
         if (!isMaster) return -ENOTTY;
         return mm.writeU32(arg, this.locked ? 1 : 0) < 0 ? -EFAULT : 0;
       case TIOCGPTPEER:
-        if (!isMaster) return -ENOTTY;
+        // Any terminal takes the request; only a pty master has a peer (ptm_open_peer: EIO).
+        if (!isMaster) return -EIO;
         return file.openPeer(t, arg);
       default:
         return -ENOTTY;
@@ -411,7 +412,7 @@ export class Pty implements Terminal {
    *  root steal it from another session. */
   private sctty(t: Task, arg: number): number {
     const g = t.group;
-    if (cttyOf(g) === this) return 0;
+    if (g.tgid === g.sid && this.session === g.sid) return 0; // already the leader's terminal
     if (g.tgid !== g.sid || cttyOf(g) !== null) return -EPERM;
     if (this.session !== 0) {
       if (arg !== 1 || t.creds.euid !== 0) return -EPERM;
@@ -426,9 +427,6 @@ export class Pty implements Terminal {
 export interface PtyFile {
   openPeer(t: Task, flags: number): number;
 }
-
-/** Flags TIOCGPTPEER accepts (O_RDWR and friends). */
-export const PTPEER_FLAGS = O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
 
 /** The master end (/dev/ptmx). */
 export class PtyMasterFile extends InodeFile implements PtyFile {
@@ -450,10 +448,8 @@ export class PtyMasterFile extends InodeFile implements PtyFile {
   override readyQueue(): ReadyQueue { return this.pty.masterQ; }
   override get pollable(): boolean { return true; }
   override ioctl(t: Task, request: number, arg: number): number { return this.pty.ioctl(t, request, arg, true, this); }
-  openPeer(t: Task, flags: number): number {
-    if ((flags & ~PTPEER_FLAGS) !== 0) return -EINVAL;
-    return this.peer(t, this, flags);
-  }
+  /** The flags are those of an open (ptm_open_peer checks none of them). */
+  openPeer(t: Task, flags: number): number { return this.peer(t, this, flags); }
   override release(): void {
     super.release();
     this.pty.closeMaster();
