@@ -29,10 +29,8 @@ const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSy
 const PARTIAL: Record<string, string> = {
   clone: 'no CLONE_PIDFD and no new namespaces (EPERM)',
   clone3: 'no CLONE_PIDFD, set_tid or cgroup',
-  getrusage: 'user time is tsvisor\'s own process time; only times and max RSS are filled',
-  times: 'user time is tsvisor\'s own process time',
+  getrusage: 'user and system time and ru_maxrss; the fault, block I/O and context-switch counters are 0',
   prctl: 'the common options; others give EINVAL',
-  setitimer: 'ITIMER_VIRTUAL and ITIMER_PROF are accepted but never fire',
   mmap: 'MAP_SHARED mappings of anonymous memory are private; writable MAP_SHARED file mappings give ENODEV',
   futex: 'no priority-inheritance operations (LOCK_PI, UNLOCK_PI, ...: ENOSYS)',
   socket: 'AF_UNIX, and AF_INET TCP/UDP on a loopback-only network; other families (AF_INET6, AF_NETLINK, AF_PACKET, ...) give EAFNOSUPPORT, as a kernel without them; no raw sockets',
