@@ -17,12 +17,12 @@ import { HostFs } from './hostfs';
 import { makeStdioFile } from './host_stdio';
 import { allocAnonDev, allocMntId, Superblock, type Inode, type VfsCtx } from './inode';
 import { ANON_INODE_FS_MAGIC } from '../abi/statfs';
-import { LAST_NORM, LOOKUP_DIRECTORY, LOOKUP_FOLLOW, walk, walkParent } from './namei';
+import { LAST_NORM, LOOKUP_DIRECTORY, LOOKUP_FOLLOW, lookupChild, walk, walkParent } from './namei';
 import { MAY_EXEC, MAY_READ, MAY_WRITE, permission } from './perm';
 import { makeDevfs } from './devfs';
 import { makeProcfs } from './procfs';
 import { MountTable, type Mount } from './mount';
-import { Overlay } from './overlay';
+import { OvlInode, Overlay } from './overlay';
 import { Tmpfs, type FrameStore } from './tmpfs';
 import { makeSysfs } from './sysfs';
 import { DevptsRoot } from '../tty/devpts';
@@ -97,6 +97,9 @@ export class Vfs {
     this.root.get(); // pinned
     this.mounts.setRoot(this.root, rootInode.sb, mode === 'overlay' ? 'overlay' : opts.rootDir,
       mode === 'readonly' ? 'ro,relatime' : 'rw,relatime');
+    // Mount points the root directory lacks are made in the overlay (so listings of / show
+    // them, as Linux requires them to exist); a read-only or written-through root is left as is.
+    if (mode === 'overlay') for (const n of ['proc', 'dev', 'sys', 'tmp']) this.ensureDir(this.root, n);
     const procfs = makeProcfs();
     this.mountInode(this.root, 'proc', procfs, 'proc', 'rw,nosuid,nodev,noexec,relatime');
     const devfs = makeDevfs();
@@ -107,6 +110,19 @@ export class Vfs {
     this.mountTmpfs(this.root, 'tmp', 'rw,nosuid,nodev', 0o1777);
     this.mountTmpfs(dev.root, 'shm', 'rw,nosuid,nodev', 0o1777);
     for (const m of opts.mounts ?? []) this.addMount(m);
+  }
+
+  /** Makes dir/name a directory (0755) unless something is there already. */
+  private ensureDir(dir: Dentry, name: string): void {
+    const ctx: VfsCtx = { root: this.root, task: null, creds: null };
+    const c = lookupChild(ctx, dir, name);
+    if (typeof c !== 'number') return;
+    // Not a change the program made: the directory's times stay the host's.
+    const up = dir.inode instanceof OvlInode ? dir.inode.upper : null;
+    const t = up !== null ? [up.mtimeSec, up.mtimeNsec, up.ctimeSec, up.ctimeNsec] : null;
+    const d = createIn(ctx, dir, name, S_IFDIR | 0o755, 0, null);
+    if (typeof d !== 'number') d.put();
+    if (up !== null && t !== null) [up.mtimeSec, up.mtimeNsec, up.ctimeSec, up.ctimeNsec] = t as [number, number, number, number];
   }
 
   /** Is path (absolute, symlinks followed) a directory in the sandbox's tree? */
