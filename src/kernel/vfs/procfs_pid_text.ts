@@ -54,12 +54,12 @@ function stateOf(p: ProcTarget): [string, string] {
   return ['R', 'running'];
 }
 
-function threadsOf(p: ProcTarget): Task[] { return p.thread ? (liveTask(p) ? [liveTask(p)!] : []) : [...p.group.tasks]; }
-
+/** CPU time: the thread's own in a task/<tid> directory, else the process's (every thread,
+ *  live or exited: the group's counters). */
 function cpuNs(p: ProcTarget): [number, number] {
-  let u = 0, s = 0;
-  for (const t of threadsOf(p)) { u += t.userNs; s += t.sysNs; }
-  return [u, s];
+  if (!p.thread) return [p.group.userNs, p.group.sysNs];
+  const t = liveTask(p);
+  return t === null ? [0, 0] : [t.userNs, t.sysNs];
 }
 
 /** A 64-bit signal mask as two 32-bit halves, as 16 hex digits. */

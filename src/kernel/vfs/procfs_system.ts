@@ -70,11 +70,11 @@ export function meminfoText(k: Kernel): string {
     line('Hugetlb', 0) + line('DirectMap4k', 0) + line('DirectMap2M', total) + line('DirectMap1G', 0);
 }
 
-/** CPU time of every task, in ns: [user, system]. */
+/** CPU time the sandbox's processes used, in ns: [user, system]. Every process's own (live or
+ *  zombie), plus what reaped ones left in their parent's children counters. */
 function busyNs(k: Kernel): [number, number] {
   let u = 0, s = 0;
-  for (const t of k.tasks.values()) { u += t.userNs; s += t.sysNs; }
-  for (const g of k.groups.values()) { u += g.childUserNs; s += g.childSysNs; }
+  for (const g of k.groups.values()) { u += g.userNs + g.childUserNs; s += g.sysNs + g.childSysNs; }
   return [u, s];
 }
 
