@@ -13,7 +13,7 @@
 // buffer is full or nobody listens (a connected sender then sees ECONNREFUSED
 // once, as after Linux's ICMP port-unreachable).
 import {
-  EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, ECONNREFUSED, EDESTADDRREQ, EFAULT, EINPROGRESS, EINVAL,
+  EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, ECONNREFUSED, EDESTADDRREQ, EFAULT, EINPROGRESS, EINVAL,
   EISCONN, EMSGSIZE, ENETUNREACH, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPIPE,
 } from '../errno';
 import {
@@ -23,7 +23,9 @@ import {
   UDP_MAX_PAYLOAD,
 } from '../abi/socket';
 import { POLLERR } from '../abi/poll';
+import { CAP_NET_BIND_SERVICE } from '../abi/capability';
 import type { Kernel } from '../kernel';
+import { capable } from '../syscalls/identity';
 import type { Task } from '../task';
 import type { IoIter } from '../vfs/iov_iter';
 import { sendSigpipe } from '../vfs/pipe';
@@ -124,6 +126,8 @@ export function inetBind(t: Task, sock: UnixSocket, buf: Uint8Array, len: number
   if (typeof a === 'number') return a;
   if (a.family !== AF_INET && !(a.family === AF_UNSPEC && a.ip === 0)) return -EAFNOSUPPORT;
   if (a.ip !== 0 && !isLoopback(a.ip)) return -EADDRNOTAVAIL;
+  // net.ipv4.ip_unprivileged_port_start: ports below 1024 need CAP_NET_BIND_SERVICE.
+  if (a.port !== 0 && a.port < 1024 && !capable(t.creds, CAP_NET_BIND_SERVICE)) return -EACCES;
   if (bound(sock) || sock.state !== TCP_CLOSE) return -EINVAL;
   return takePort(t.kernel, sock, a.ip, a.port);
 }
