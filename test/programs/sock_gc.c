@@ -53,7 +53,7 @@ int main(void)
 	send_fd(sv[1], p[1]);
 	close(p[1]);
 	close(sv[0]);
-	hangup("self cycle, one end still open", p[0], 100);
+	/* (Natively any unix socket released anywhere on the host may collect it already: no check here.) */
 	close(sv[1]);
 	hangup("self cycle, all closed", p[0], 2000);
 	close(p[0]);
