@@ -3,7 +3,7 @@
 // contents are made when read. A process that is gone gives ESRCH on read and
 // ENOENT on lookup; a zombie keeps its directory (stat, status, and empty
 // cmdline, environ and maps) until it is reaped.
-import { EINVAL, ENOENT, ESRCH } from '../errno';
+import { EACCES, EINVAL, ENOENT, ESRCH } from '../errno';
 import { O_CLOEXEC } from '../abi/fcntl';
 import { S_IFDIR, S_IFLNK, S_IFREG } from '../abi/stat';
 import { FD_CLOEXEC } from './fd_table';
@@ -126,7 +126,24 @@ const TGID_ENTRIES: EntrySpec[] = [
   { name: 'mounts', slot: 16, mode: REG | 0o444, make: textFile(0o444, (p) => withFs(p, procMounts)) },
   { name: 'mountinfo', slot: 17, mode: REG | 0o444, make: textFile(0o444, (p) => withFs(p, procMountinfo)) },
   { name: 'smaps', slot: 18, mode: REG | 0o444, make: textFile(0o444, (p) => smapsText(p)) },
+  // The sandbox is one cgroup-v2 root: what a process in a container's own cgroup sees.
+  { name: 'cgroup', slot: 19, mode: REG | 0o444, make: textFile(0o444, () => '0::/\n') },
+  { name: 'oom_score_adj', slot: 20, mode: REG | 0o644, make: textFile(0o644,
+    (p) => `${oomScoreAdj.get(p.group) ?? 0}\n`,
+    (p, t, data) => {
+      // oom_score_adj_write: an integer in [-1000, 1000]; lowering it needs CAP_SYS_RESOURCE.
+      const text = Buffer.from(data).toString('latin1').trim();
+      if (!/^[-+]?[0-9]+$/.test(text)) return -EINVAL;
+      const v = Number(text);
+      if (v < -1000 || v > 1000) return -EINVAL;
+      if (v < (oomScoreAdj.get(p.group) ?? 0) && t.creds.euid !== 0) return -EACCES;
+      oomScoreAdj.set(p.group, v);
+      return data.length;
+    }) },
 ];
+/** oom_score_adj per process (kept, never used: the sandbox has its own OOM policy). Inherited
+ *  by children is not modelled: a new process starts at 0. */
+const oomScoreAdj = new WeakMap<ThreadGroup, number>();
 /** A thread's directory has the same entries but task. */
 const TID_ENTRIES = TGID_ENTRIES.filter((e) => e.name !== 'task');
 
