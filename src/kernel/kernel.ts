@@ -403,7 +403,7 @@ export class Kernel {
       t.resumeSyscall = true;
       // As Linux checks signal_pending before it sleeps: a signal the task can take now (one that
       // came while it was runnable with its wait record) interrupts the wait at once.
-      if (hasDeliverable(t)) { t.interrupted = true; this.wakeTask(t); }
+      if (t.vforkChild === null && hasDeliverable(t)) { t.interrupted = true; this.wakeTask(t); }
       return;
     }
     if (res !== RET_NO_WRITEBACK) { regs.set(RAX, res); t.inSyscall = true; }

@@ -48,7 +48,9 @@ export function makeInfo(sig: number, code: number, pid = 0, uid = 0): SigInfo {
 
 /** Wakes t out of an interruptible wait so it can take a signal. */
 function interrupt(t: Task): void {
-  if (t.state === TASK_BLOCKED) {
+  // A vfork parent's wait is killable only (wait_for_vfork_done): it shares the child's memory
+  // and must not run a handler until the child has exec'd or exited. SIGKILL acts at once.
+  if (t.state === TASK_BLOCKED && t.vforkChild === null) {
     t.interrupted = true;
     t.kernel.wakeTask(t);
   }
