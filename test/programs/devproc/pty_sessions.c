@@ -84,9 +84,10 @@ static void session_leader(const char *name)
 	c = xfork();
 	if (c == 0) {
 		setpgid(0, 0);
+		pid_t parent = getpid();
 		pid_t g = fork();
 		if (g == 0) {
-			while (getppid() == c) usleep(10000); /* until our parent is gone: orphaned */
+			while (getppid() == parent) usleep(10000); /* until our parent is gone: orphaned */
 			char b;
 			ssize_t r = read(s, &b, 1);
 			char out[64];
@@ -158,6 +159,7 @@ int main(void)
 	ioctl(m, FIONREAD, &avail);
 	printf("FIONREAD on the master: %d\n", avail);
 	write(m, "in\n", 3);
+	usleep(100000); /* natively the input reaches the line discipline from a work queue */
 	ioctl(peer, FIONREAD, &avail);
 	printf("FIONREAD on the slave: %d\n", avail);
 	close(peer);
