@@ -115,8 +115,7 @@ export class Vfs {
   /** Makes dir/name a directory (0755) unless something is there already. */
   private ensureDir(dir: Dentry, name: string): void {
     const ctx: VfsCtx = { root: this.root, task: null, creds: null };
-    const c = lookupChild(ctx, dir, name);
-    if (typeof c !== 'number') return;
+    if (lookupChild(ctx, dir, name) !== -ENOENT) return;
     // Not a change the program made: the directory's times stay the host's.
     const up = dir.inode instanceof OvlInode ? dir.inode.upper : null;
     const t = up !== null ? [up.mtimeSec, up.mtimeNsec, up.ctimeSec, up.ctimeNsec] : null;
