@@ -6,7 +6,7 @@ import { ENOENT } from '../errno';
 import { S_IFDIR } from '../abi/stat';
 import { PROC_SUPER_MAGIC, ST_NODEV, ST_NOEXEC, ST_NOSUID } from '../abi/statfs';
 import type { Task } from '../task';
-import { GROUP_DEAD } from '../thread_group';
+import { GROUP_DEAD, type ThreadGroup } from '../thread_group';
 import { allocAnonDev, allocMntId, Inode, Superblock, type VfsCtx } from './inode';
 import { ProcFileInode, type ProcGen } from './procfs_file';
 import { lookupPid, pidDirIno } from './procfs_pid';
@@ -46,7 +46,8 @@ class ProcRootInode extends SynthDirInode {
     const out: DirEnt[] = [];
     for (const [name, i] of this.fixed) out.push({ name, ino: i.ino, mode: i.mode });
     if (t !== null) {
-      const pids = [...t.kernel.groups.values()].filter((g) => g.state !== GROUP_DEAD).map((g) => g.tgid)
+      const groups = (t.kernel as { groups?: Map<number, ThreadGroup> }).groups ?? new Map([[t.tgid, t.group]]);
+      const pids = [...groups.values()].filter((g) => g.state !== GROUP_DEAD).map((g) => g.tgid)
         .sort((a, b) => a - b);
       for (const pid of pids) out.push({ name: String(pid), ino: pidDirIno(pid), mode: S_IFDIR | 0o555 });
     }
@@ -58,7 +59,7 @@ class ProcRootInode extends SynthDirInode {
     if (f !== undefined) return f;
     if (ctx.task === null || !/^[1-9][0-9]{0,9}$/.test(name)) return -ENOENT;
     const id = Number(name);
-    return lookupPid(this.sb, ctx.task.kernel, id) ?? -ENOENT;
+    return lookupPid(this.sb, ctx.task, id) ?? -ENOENT;
   }
 }
 

@@ -287,8 +287,10 @@ class MagicLinkInode extends Inode {
 }
 
 /** The directory for /proc/<id>: a process, or (not listed, but found) one of its threads. */
-export function lookupPid(sb: Superblock, k: { groups: Map<number, ThreadGroup>; tasks: Map<number, Task> }, id: number): Inode | null {
-  const g = k.groups.get(id);
+export function lookupPid(sb: Superblock, self: Task, id: number): Inode | null {
+  // The caller's own process first (and the only one a kernel without a group table knows).
+  const k = self.kernel as { groups?: Map<number, ThreadGroup>; tasks: Map<number, Task> };
+  const g = self.tgid === id ? self.group : k.groups?.get(id);
   if (g !== undefined && g.state !== GROUP_DEAD) {
     return new PidDirInode(sb, { group: g, task: g.leader ?? null, id, thread: false });
   }
