@@ -13,13 +13,19 @@
 //
 // tsvisor never closes these host fds: they are its own stdio, and a closed fd
 // 1 could be reused by a later host open.
+//
+// A host socket given as stdio (Node's spawn and many supervisors make socketpairs)
+// shows as a pipe inside the sandbox: the guest reads and writes it, and no socket
+// operation (getsockname, setsockopt, shutdown, ...) ever reaches a host socket.
+// Shown as a socket, libuv and others would ask getsockname, get ENOTSOCK from
+// tsvisor's own socket layer, and give up on the fd.
 import { host } from '../../native';
 import { EAGAIN, EINTR, ENOTTY, ENXIO } from '../errno';
 import {
   O_ACCMODE, O_APPEND, O_DIRECT, O_DSYNC, O_LARGEFILE, O_NOATIME, O_NONBLOCK, TCGETS, TERMIOS_SIZE,
   TIOCGWINSZ, WINSIZE_SIZE,
 } from '../abi/fcntl';
-import { STAT_SIZE, S_IFCHR, S_IFIFO, S_IFMT, S_IFSOCK, statIno, statMode } from '../abi/stat';
+import { STAT_SIZE, ST_MODE, S_IFCHR, S_IFIFO, S_IFMT, S_IFSOCK, statIno, statMode } from '../abi/stat';
 import type { Task } from '../task';
 import { Dentry } from './dentry';
 import { FileDescription } from './file';
@@ -37,9 +43,21 @@ export interface HostKind { mode: number; ino: number; tty: boolean }
 
 export function probeHostFd(hostFd: number): HostKind {
   if (host.fstat(hostFd, sbuf, 0) < 0) return { mode: 0, ino: 0, tty: false };
-  const mode = statMode(sdv, 0);
+  const mode = guestMode(statMode(sdv, 0));
   const tty = (mode & S_IFMT) === S_IFCHR && host.ioctlTcgets(hostFd, ioBuf, 0) >= 0;
   return { mode, ino: statIno(sdv, 0), tty };
+}
+
+/** The type the guest sees: a host socket is shown as a pipe (see the top of this file). */
+function guestMode(mode: number): number {
+  return (mode & S_IFMT) === S_IFSOCK ? (mode & ~S_IFMT) | S_IFIFO : mode;
+}
+
+/** fstat of the host fd with the guest's view of its type. */
+function statHost(hostFd: number, dv: DataView, off: number): number {
+  const r = host.fstat(hostFd, dv, off);
+  if (r >= 0) dv.setUint32(off + ST_MODE, guestMode(dv.getUint32(off + ST_MODE, true)), true);
+  return r;
 }
 
 /** The name /proc/self/fd shows for a host object (Linux's style for pipes and sockets). */
@@ -63,7 +81,7 @@ export class HostStdioInode extends Inode {
     if ((this.kind.mode & S_IFMT) === S_IFSOCK) return -ENXIO;
     return new HostStdioFile(this.hostFd, flags, this.kind);
   }
-  override stat(dv: DataView, off: number): number { return host.fstat(this.hostFd, dv, off); }
+  override stat(dv: DataView, off: number): number { return statHost(this.hostFd, dv, off); }
 }
 
 export class HostStdioFile extends FileDescription {
@@ -101,7 +119,7 @@ export class HostStdioFile extends FileDescription {
    *  version this reports the host fd's readiness and gives a queue woken by the FdWatch. */
   override get pollable(): boolean { return this.seekable === false; }
 
-  override stat(dv: DataView, off: number): number { return host.fstat(this.hostFd, dv, off); }
+  override stat(dv: DataView, off: number): number { return statHost(this.hostFd, dv, off); }
 
   override ioctl(t: Task, request: number, arg: number): number {
     switch (request) {
