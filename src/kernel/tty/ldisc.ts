@@ -82,24 +82,21 @@ export class NTty {
    * Returns the count.
    */
   read(dst: Uint8Array, off: number, len: number): number {
-    let n = 0;
+    // Copy first, then drop what was taken in one splice (never a shift per character).
+    let n = 0, taken = 0;
+    const buf = this.buf;
     if (this.canonical) {
       if (this.lines === 0) return 0;
-      while (n < len && this.buf.length > 0) {
-        const v = this.buf[0]!;
-        if (v & F_EOF) {
-          // The EOF mark ends the line and goes with it, never returned (a read of 0 alone).
-          this.buf.shift();
-          this.lines--;
-          break;
-        }
-        this.buf.shift();
+      while (n < len && taken < buf.length) {
+        const v = buf[taken++]!;
+        if (v & F_EOF) { this.lines--; break; } // ends the line, goes with it, never returned
         dst[off + n++] = v & 0xff;
         if (v & F_EOL) { this.lines--; break; }
       }
-      return n;
+    } else {
+      while (n < len && taken < buf.length) dst[off + n++] = buf[taken++]! & 0xff;
     }
-    while (n < len && this.buf.length > 0) dst[off + n++] = this.buf.shift()! & 0xff;
+    buf.splice(0, taken);
     return n;
   }
 

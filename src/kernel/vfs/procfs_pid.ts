@@ -57,11 +57,15 @@ function textFile(perm: number, gen: (p: ProcTarget, reader: Task | null) => str
   };
 }
 
+/** The most of a process's memory cmdline or environ shows (ARG_MAX is 2 MiB). */
+const MEM_TEXT_MAX = 2 * 1024 * 1024;
+
 /** The bytes of [start, end) of the process's memory (cmdline, environ), or empty. */
 function memBytes(p: ProcTarget, start: number, end: number): Uint8Array {
   const t = liveTask(p);
   if (t === null || end <= start) return new Uint8Array(0);
-  const out = new Uint8Array(end - start);
+  // The areas are the exec's strings (ARG_MAX at most); a larger range is cut there.
+  const out = new Uint8Array(Math.min(end - start, MEM_TEXT_MAX));
   const n = t.mm.copyIn(start, out, 0, out.length);
   return n < 0 ? new Uint8Array(0) : out;
 }
