@@ -14,6 +14,7 @@ import { monotonicNs } from '../timers';
 import { TASK_BLOCKED, TASK_EXITED, TASK_STOPPED, type Task } from '../task';
 import { GROUP_LIVE, type ThreadGroup } from '../thread_group';
 import { cttyOf } from '../tty/ctty';
+import { ADDR_NO_RANDOMIZE } from '../loader';
 import { pad } from './procfs_file';
 
 /** USER_HZ: the clock ticks /proc counts in. */
@@ -118,6 +119,14 @@ function memStats(mm: MM): MemStats {
 
 const kb = (pages: number): number => pages * (PAGE_SIZE / 1024);
 
+/** The PF_* flags stat shows: PF_RANDOMIZE when exec randomised the address space (ASLR on and
+ *  no ADDR_NO_RANDOMIZE), PF_FORKNOEXEC for a forked process that has not exec'd. */
+function taskFlags(t: Task | null, g: ThreadGroup): number {
+  if (t === null) return 0;
+  const randomize = t.kernel.aslr && (t.personality & ADDR_NO_RANDOMIZE) === 0;
+  return (randomize ? 0x400000 : 0) | (!g.execed && g.tgid !== 1 ? 0x40 : 0);
+}
+
 /** /proc/<pid>/stat: 52 fields (do_task_stat). */
 export function statText(p: ProcTarget): string {
   const g = p.group, t = liveTask(p);
@@ -138,7 +147,7 @@ export function statText(p: ProcTarget): string {
   const f = [
     p.id, `(${comm})`, state, g.parent?.tgid ?? 0, g.pgid, g.sid,
     tty !== null ? tty.rdev : 0, tty !== null ? tty.fgPgrp : -1,
-    0x400000 | (mm !== null && !g.execed && g.tgid !== 1 ? 0x40 : 0), // PF_RANDOMIZE, PF_FORKNOEXEC
+    taskFlags(t, g),
     0, 0, 0, 0,                                                       // minflt cminflt majflt cmajflt
     ticks(u), ticks(s), p.thread ? 0 : ticks(g.childUserNs), p.thread ? 0 : ticks(g.childSysNs),
     20 + (t?.nice ?? 0), t?.nice ?? 0, zombie ? 1 : g.tasks.size, 0,
