@@ -18,6 +18,7 @@ import {
 import { GROUP_DEAD, GROUP_LIVE, type ThreadGroup } from '../thread_group';
 import { TASK_EXITED, type Task } from '../task';
 import { procMounts, procMountinfo } from './procfs_mounts';
+import { PtyMasterFile } from '../tty/pty';
 
 /** Inode numbers: id * PER_PID + slot. Slots: the entries below, then fd links (FD_SLOT + fd)
  *  and fdinfo files (FDINFO_SLOT + fd); fds are below nr_open (2^20). */
@@ -94,7 +95,10 @@ function fdinfoText(t: Task, fd: number): string | number {
   const flags = f.flags | ((t.files.getFlags(fd) & FD_CLOEXEC) ? O_CLOEXEC : 0);
   const ino = f.dentry?.inode.ino ?? 0;
   const mnt = f.dentry?.inode.sb.mntId ?? 0;
-  return `pos:\t${f.pos}\nflags:\t0${(flags >>> 0).toString(8)}\nmnt_id:\t${mnt}\nino:\t${ino}\n`;
+  let out = `pos:\t${f.pos}\nflags:\t0${(flags >>> 0).toString(8)}\nmnt_id:\t${mnt}\nino:\t${ino}\n`;
+  // What the file's own show_fdinfo adds (a pty master: its index).
+  if (f instanceof PtyMasterFile) out += `tty-index:\t${f.pty.index}\n`;
+  return out;
 }
 
 const LINK = S_IFLNK | 0o777, REG = S_IFREG, DIR = S_IFDIR | 0o555;

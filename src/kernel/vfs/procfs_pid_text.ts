@@ -10,7 +10,6 @@ import { PAGE_SIZE } from '../mm/memory_file';
 import type { MM } from '../mm/mm';
 import { MAP_GROWSDOWN, MAP_TYPE, MAP_SHARED, type Vma } from '../mm/vma';
 import { RLIMIT_RSS, RLIMIT_SIGPENDING, RLIM_NLIMITS } from '../limits';
-import { monotonicNs } from '../timers';
 import { TASK_BLOCKED, TASK_EXITED, TASK_STOPPED, type Task } from '../task';
 import { GROUP_LIVE, type ThreadGroup } from '../thread_group';
 import { cttyOf } from '../tty/ctty';
@@ -343,6 +342,3 @@ export function limitsText(g: ThreadGroup): string {
   }
   return out;
 }
-
-/** Seconds since the sandbox's clocks started (CLOCK_MONOTONIC, as sysinfo and /proc/uptime). */
-export function uptimeNs(): number { return monotonicNs(); }

@@ -152,6 +152,15 @@ int main(void)
 	link[l > 0 ? l : 0] = 0;
 	fact("TIOCGPTPEER's fd is the slave", strcmp(link, name) == 0);
 	check("TIOCGPTPEER on the slave", ioctl(peer, TIOCGPTPEER, O_RDWR));
+	/* The master's fdinfo ends with its index. */
+	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", m);
+	int fi = open(path, O_RDONLY);
+	char info[256];
+	ssize_t il = read(fi, info, sizeof info - 1);
+	close(fi);
+	info[il > 0 ? il : 0] = 0;
+	char *ti = strstr(info, "tty-index:");
+	printf("master fdinfo: %s", ti ? ti : "no tty-index\n");
 	write(peer, "x\n", 2);
 	n = read(m, buf, sizeof buf);
 	printf("master read: %zd\n", n);
