@@ -22,7 +22,7 @@ import {
   FIONREAD, ICANON, N_TTY, TCFLSH, TCGETS, TCGETS2, TCIFLUSH, TCIOFLUSH, TCOFLUSH, TCOOFF, TCOON, TCSBRK,
   TCSBRKP, TCSETS, TCSETS2, TCSETSF, TCSETSF2, TCSETSW, TCSETSW2, TCXONC, TERMIOS2_SIZE, TERMIOS_SIZE, TIOCEXCL,
   TIOCGETD, TIOCGEXCL, TIOCGPGRP, TIOCGPTLCK, TIOCGPTN, TIOCGPTPEER, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCNXCL,
-  TIOCOUTQ, TIOCSCTTY, TIOCSETD, TIOCSPGRP, TIOCSPTLCK, TIOCSWINSZ, TOSTOP, Termios, WINSIZE_SIZE, Winsize,
+  TIOCOUTQ, TIOCSCTTY, TIOCSETD, TIOCSPGRP, TIOCSPTLCK, TIOCSTI, TIOCSWINSZ, TOSTOP, Termios, WINSIZE_SIZE, Winsize,
   XTABS, TABDLY, OPOST, ONLCR, ptySlaveTermios,
 } from '../abi/termios';
 import { makedev } from '../abi/stat';
@@ -58,6 +58,10 @@ function finish(t: Task, r: number): number {
   return r;
 }
 
+/** Pairs whose master is open, per sandbox (/proc/sys/kernel/pty/nr). */
+const livePtys = new WeakMap<Kernel, number>();
+export function openPtys(k: Kernel): number { return livePtys.get(k) ?? 0; }
+
 /** One pseudo-terminal pair. As a Terminal it is the slave side (what a session controls). */
 export class Pty implements Terminal {
   readonly termios: Termios = ptySlaveTermios();
@@ -85,6 +89,7 @@ export class Pty implements Terminal {
   readonly rdev: number;
 
   constructor(readonly kernel: Kernel, readonly index: number, readonly onGone: (p: Pty) => void) {
+    livePtys.set(kernel, (livePtys.get(kernel) ?? 0) + 1);
     this.rdev = makedev(UNIX98_PTY_SLAVE_MAJOR, index);
     this.ldisc = new NTty(this.termios, {
       echoQueue: this.toMaster,
@@ -289,6 +294,7 @@ export class Pty implements Terminal {
   closeMaster(): void {
     if (--this.masters > 0) return;
     this.hungUp = true;
+    livePtys.set(this.kernel, (livePtys.get(this.kernel) ?? 1) - 1);
     hangupSession(this);
     this.changed();
     this.onGone(this);
@@ -385,6 +391,17 @@ export class Pty implements Terminal {
         if (!isMaster && cttyOf(t.group) !== this) return -ENOTTY;
         if (this.session === 0) return -ENOTTY;
         return mm.writeU32(arg, this.session) < 0 ? -EFAULT : 0;
+      }
+      case TIOCSTI: {
+        // Fakes input as if typed: only into one's own terminal, or with CAP_SYS_ADMIN.
+        // (A master is nobody's controlling terminal: there only root may; its input is what the
+        // master reads.)
+        if ((isMaster || cttyOf(t.group) !== this) && t.creds.euid !== 0) return -EPERM;
+        if (mm.copyIn(arg, ioctlBuf, 0, 1) < 0) return -EFAULT;
+        if (isMaster) this.toMaster.push(ioctlBuf[0]!);
+        else this.ldisc.receive(ioctlBuf[0]!);
+        this.changed();
+        return 0;
       }
       case TIOCGPTN:
         if (!isMaster) return -ENOTTY;

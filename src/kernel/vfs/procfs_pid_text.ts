@@ -10,7 +10,7 @@ import { PAGE_SIZE } from '../mm/memory_file';
 import type { MM } from '../mm/mm';
 import { MAP_GROWSDOWN, MAP_TYPE, MAP_SHARED, type Vma } from '../mm/vma';
 import { RLIMIT_RSS, RLIMIT_SIGPENDING, RLIM_NLIMITS } from '../limits';
-import { TASK_BLOCKED, TASK_EXITED, TASK_STOPPED, type Task } from '../task';
+import { TASK_BLOCKED, TASK_EXITED, TASK_RUNNABLE, TASK_STOPPED, type Task } from '../task';
 import { GROUP_LIVE, type ThreadGroup } from '../thread_group';
 import { cttyOf } from '../tty/ctty';
 import { ADDR_NO_RANDOMIZE } from '../loader';
@@ -156,7 +156,9 @@ export function statText(p: ProcTarget): string {
     mm !== null ? mm.startCode : zombie ? 0 : 1, mm !== null ? mm.endCode : zombie ? 0 : 1, mm?.startStack ?? 0,
     0, 0,                                                             // kstkesp kstkeip
     sigLo, blkLo, ign[0]! & 0x7fffffff, ign[2]! & 0x7fffffff,
-    0, 0, 0,                                                          // wchan nswap cnswap
+    // wchan: 1 while a single-threaded process (or the thread) sleeps in the kernel.
+    t !== null && (p.thread || g.tasks.size < 2) && t.state !== TASK_RUNNABLE ? 1 : 0,
+    0, 0,                                                             // nswap cnswap
     g.exitSignal, 0, t?.schedPriority ?? 0, t?.schedPolicy ?? 0, 0, 0, 0,
     mm?.startData ?? 0, mm?.endData ?? 0, mm?.brkStart ?? 0, mm?.argStart ?? 0, mm?.argEnd ?? 0,
     mm?.envStart ?? 0, mm?.envEnd ?? 0,

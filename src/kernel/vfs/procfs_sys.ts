@@ -12,6 +12,7 @@ import { UTS_RELEASE, UTS_VERSION } from '../syscalls/info';
 import type { Inode, Superblock } from './inode';
 import { ProcFileInode, type ProcGen, type ProcWrite } from './procfs_file';
 import { StaticDirInode } from './synthetic';
+import { openPtys } from '../tty/pty';
 
 /** Linux's values for the limits tsvisor shares. */
 export const PID_MAX = 4194304, NGROUPS_MAX = 65536, NR_OPEN = 1048576, FILE_MAX = '9223372036854775807';
@@ -71,6 +72,7 @@ export function makeProcSys(sb: Superblock, ino: () => number): StaticDirInode {
   kernel.add('pty', pty);
   pty.add('max', ro(() => '4096\n'));
   pty.add('reserve', ro(() => '1024\n'));
+  pty.add('nr', ro((t) => `${t === null ? 0 : openPtys(t.kernel)}\n`));
 
   const vm = dir();
   sys.add('vm', vm);

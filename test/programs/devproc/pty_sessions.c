@@ -185,6 +185,12 @@ int main(void)
 	fcntl(m, F_SETFL, fl | O_NONBLOCK);
 	n = read(m, buf, sizeof buf);
 	printf("master read, slave open, nothing written: %zd %s\n", n, n < 0 ? errname(errno) : "");
+	/* TIOCSTI: input faked into the slave (root may, without it being our terminal). */
+	for (const char *p = "hi\n"; *p; p++) check("TIOCSTI", ioctl(s, TIOCSTI, p));
+	n = read(s, buf, sizeof buf);
+	printf("slave read after TIOCSTI: %zd\n", n);
+	n = read(m, buf, sizeof buf);
+	printf("master read (the echo): %zd\n", n);
 	close(m);
 	n = read(s, buf, sizeof buf);
 	printf("slave read after the master closed: %zd %s\n", n, n < 0 ? errname(errno) : "");
