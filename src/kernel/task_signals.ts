@@ -200,6 +200,9 @@ function notifyParent(g: ThreadGroup, code: number, status: number): void {
   if ((code === CLD_STOPPED || code === CLD_CONTINUED) && (act.flags & SA_NOCLDSTOP)) return;
   const info = makeInfo(SIGCHLD, code, g.tgid, 0);
   info.status = status;
+  // The child's CPU time in clock ticks, as do_notify_parent_cldstop reports it.
+  info.utime = Math.floor(g.userNs / 10_000_000);
+  info.stime = Math.floor(g.sysNs / 10_000_000);
   sendToGroup(p, info, true);
 }
 
