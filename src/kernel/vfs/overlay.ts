@@ -20,9 +20,10 @@
 //    made opaque.
 //  - Listings merge the upper entries (without whiteouts) and the lower ones
 //    (without names the upper directory has), taken when reading starts.
-//  - Merged directories report st_nlink 1 (overlayfs does: counting would need
-//    a merge), and lower hard links are broken by copy-up (overlayfs without
-//    its index feature does the same).
+//  - A merged directory changed in the upper layer counts its subdirectories
+//    in both layers for st_nlink, as a plain directory shows (overlayfs says 1).
+//  - Lower hard links are broken by copy-up (overlayfs without its index
+//    feature does the same).
 import { host } from '../../native';
 import { byteIndex } from '../../platform/platform';
 import { EINVAL, EISDIR, ENOENT, ENOTEMPTY, EPERM, EXDEV } from '../errno';
@@ -82,6 +83,18 @@ function copyTimes(st: DataView, u: TmpInode): void {
   u.mtimeSec = getI64(st, ST_MTIME); u.mtimeNsec = getI64(st, ST_MTIME_NSEC);
 }
 
+const REAL_FIELDS = ['mode', 'uid', 'gid', 'ino'] as const;
+/** Accessors shared by every overlay inode (they read `this`, so no closures per inode). */
+const REAL_DESCRIPTORS: Record<string, PropertyDescriptor> = {};
+for (const k of REAL_FIELDS) {
+  REAL_DESCRIPTORS[k] = {
+    get(this: OvlInode): number { return (this.upper ?? this.lower)![k]; },
+    set(this: OvlInode, v: number): void { (this.upper ?? this.lower)![k] = v; },
+    configurable: true,
+    enumerable: true,
+  };
+}
+
 export class OvlInode extends Inode {
   /** Not owned by lookups made through this inode's fields: `lower` is released with this
    *  inode (a host fd); the root's lower is the hostfs root, owned by the HostFs. */
@@ -90,15 +103,7 @@ export class OvlInode extends Inode {
     super(ovl.sb, 0, 0);
     // Type, permissions, owner and number are the upper inode's once there is one, else the
     // lower's (hard links share the upper inode, so a chmod through one name shows in all).
-    const real = (): Inode => (this.upper ?? this.lower)!;
-    for (const k of ['mode', 'uid', 'gid', 'ino'] as const) {
-      Object.defineProperty(this, k, {
-        get: () => real()[k],
-        set: (v: number) => { real()[k] = v; },
-        configurable: true,
-        enumerable: true,
-      });
-    }
+    for (const k of REAL_FIELDS) Object.defineProperty(this, k, REAL_DESCRIPTORS[k]!);
   }
 
   /** A directory whose lower contents still show (upper not opaque, lower present). */
@@ -138,7 +143,14 @@ export class OvlInode extends Inode {
     const r = (this.upper ?? this.lower)!.stat(dv, off);
     if (r < 0) return r;
     setStatDev(dv, off, this.sb.dev);
-    if (this.isDir && this.merged && !this.isRoot) setU64(dv, off + ST_NLINK, 1);
+    // A merged directory changed in the upper layer counts its subdirectories across both layers
+    // (2 + subdirectories, as a plain directory shows; Linux's overlayfs reports 1 instead). An
+    // untouched lower directory reports the host's count as it is.
+    if (this.isDir && this.merged && this.upper !== null) {
+      let n = 2;
+      for (const e of this.mergedEntries()) if (e.type === DT_DIR) n++;
+      setU64(dv, off + ST_NLINK, n);
+    }
     return 0;
   }
 
