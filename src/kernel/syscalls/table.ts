@@ -46,7 +46,7 @@ const PARTIAL: Record<string, string> = {
   mlock2: 'pages are faulted in (unless MLOCK_ONFAULT); VmLck is not counted',
   mlockall: 'current pages are faulted in; MCL_FUTURE is accepted and has no further effect',
   rseq: 'returns ENOSYS, as a kernel built without CONFIG_RSEQ (glibc falls back)',
-  ioctl: 'generic FIO* requests; terminal ioctls of pseudo-terminals (termios, winsize, pgrp, session, ptys, TIOCSTI); TCGETS/TIOCGWINSZ passed through for host terminals; no TIOCPKT, TCGETA family',
+  ioctl: 'generic FIO* requests; terminal ioctls of pseudo-terminals (termios, winsize, pgrp, session, ptys, TIOCSTI, TIOCPKT); TCGETS/TIOCGWINSZ passed through for host terminals; no TCGETA family',
   fcntl: 'no F_SETOWN/SIGIO; F_SETLKW does not detect deadlocks (EDEADLK)',
   openat2: 'RESOLVE_CACHED gives EAGAIN (callers retry without it)',
 };

@@ -28,6 +28,8 @@ export interface LdiscHost {
   signal(sig: number): void;
   /** Output was stopped or started (IXON): writers may continue. */
   flowChanged(): void;
+  /** A signal character flushed the input and output queues (packet mode reports it). */
+  flushed(): void;
 }
 
 export class NTty {
@@ -184,7 +186,7 @@ export class NTty {
    *  and the character echoed. */
   private isig(sig: number, c: number): void {
     this.host.signal(sig);
-    if (!this.lflag(NOFLSH)) this.flushInput();
+    if (!this.lflag(NOFLSH)) { this.flushInput(); this.host.flushed(); }
     if (this.iflag(IXON)) this.startOutput();
     if (this.lflag(ECHO)) this.echoChar(c);
     this.canonColumn = this.column;

@@ -17,13 +17,14 @@
 import { EAGAIN, EBUSY, EFAULT, EINVAL, EIO, ENOTTY, EPERM, ERESTARTSYS, ESRCH } from '../errno';
 import { hasDeliverable } from '../task_signals';
 import { O_NOCTTY, O_NONBLOCK } from '../abi/fcntl';
-import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../abi/poll';
+import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM } from '../abi/poll';
 import {
   FIONREAD, ICANON, N_TTY, TCFLSH, TCGETS, TCGETS2, TCIFLUSH, TCIOFLUSH, TCOFLUSH, TCOOFF, TCOON, TCSBRK,
   TCSBRKP, TCSETS, TCSETS2, TCSETSF, TCSETSF2, TCSETSW, TCSETSW2, TCXONC, TERMIOS2_SIZE, TERMIOS_SIZE, TIOCEXCL,
   TIOCGETD, TIOCGEXCL, TIOCGPGRP, TIOCGPTLCK, TIOCGPTN, TIOCGPTPEER, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCNXCL,
   TIOCOUTQ, TIOCSCTTY, TIOCSETD, TIOCSPGRP, TIOCSPTLCK, TIOCSTI, TIOCSWINSZ, TOSTOP, Termios, WINSIZE_SIZE, Winsize,
-  XTABS, TABDLY, OPOST, ONLCR, ptySlaveTermios,
+  XTABS, TABDLY, OPOST, ONLCR, ptySlaveTermios, IXON, VSTART, VSTOP, TIOCPKT, TIOCGPKT, TIOCPKT_FLUSHREAD,
+  TIOCPKT_FLUSHWRITE, TIOCPKT_STOP, TIOCPKT_START, TIOCPKT_NOSTOP, TIOCPKT_DOSTOP,
 } from '../abi/termios';
 import { makedev } from '../abi/stat';
 import { ReadyQueue } from '../poll';
@@ -84,6 +85,10 @@ export class Pty implements Terminal {
   hungUp = false;
   session = 0;
   fgPgrp = 0;
+  /** Packet mode (TIOCPKT on the master): each master read starts with a status byte; the
+   *  events not yet read (TIOCPKT_FLUSHREAD, STOP, ...). */
+  packet = false;
+  pktStatus = 0;
   /** When the last input character arrived (VTIME in non-canonical reads). */
   lastInputNs = 0;
   readonly rdev: number;
@@ -94,11 +99,31 @@ export class Pty implements Terminal {
     this.ldisc = new NTty(this.termios, {
       echoQueue: this.toMaster,
       signal: (sig) => this.signalFg(sig),
-      flowChanged: () => this.changed(),
+      flowChanged: () => this.flowChanged(),
+      flushed: () => this.packetEvent(TIOCPKT_FLUSHREAD | TIOCPKT_FLUSHWRITE),
     });
   }
 
   get name(): string { return `/dev/pts/${this.index}`; }
+
+  /** Records a packet-mode event for the master's next read. */
+  packetEvent(bits: number, clear = 0): void {
+    if (!this.packet) return;
+    this.pktStatus = (this.pktStatus & ~clear) | bits;
+    this.changed();
+  }
+
+  /** Output stopped or started (IXON characters, TCXONC): packet mode reports it. */
+  flowChanged(): void {
+    if (this.ldisc.stopped) this.packetEvent(TIOCPKT_STOP, TIOCPKT_START);
+    else this.packetEvent(TIOCPKT_START, TIOCPKT_STOP);
+    this.changed();
+  }
+
+  /** Whether ^S/^Q flow control is on (packet mode's DOSTOP/NOSTOP, pty_set_termios). */
+  private xonXoff(): boolean {
+    return (this.termios.iflag & IXON) !== 0 && this.termios.cc[VSTOP] === 0o23 && this.termios.cc[VSTART] === 0o21;
+  }
 
   /** Readiness may have changed on either side. */
   changed(): void {
@@ -131,8 +156,17 @@ export class Pty implements Terminal {
 
   masterRead(t: Task, it: IoIter, nonblock: boolean): number {
     if (it.count === 0) return finish(t, 0);
+    if (this.packet && this.pktStatus !== 0) {
+      // A pending event is read alone, as one status byte.
+      scratch[0] = this.pktStatus;
+      if (it.copyTo(scratch, 0, 1) === 0) return finish(t, -EFAULT);
+      this.pktStatus = 0;
+      return finish(t, 1);
+    }
     if (this.toMaster.length > 0) {
-      const n = this.toMaster.take(scratch, 0, Math.min(it.count, scratch.length));
+      const head = this.packet ? 1 : 0; // TIOCPKT_DATA before the data
+      scratch[0] = 0;
+      const n = head + this.toMaster.take(scratch, head, Math.min(it.count, scratch.length) - head);
       const c = it.copyTo(scratch, 0, n);
       this.changed();
       return finish(t, c === 0 ? -EFAULT : c);
@@ -169,7 +203,7 @@ export class Pty implements Terminal {
   }
 
   masterPoll(): number {
-    let m = 0;
+    let m = this.packet && this.pktStatus !== 0 ? POLLPRI | POLLIN | POLLRDNORM : 0;
     if (this.toMaster.length > 0) m |= POLLIN | POLLRDNORM;
     if (this.slaveClosed) m |= POLLHUP;
     if (this.toSlave.room > 0) m |= POLLOUT | POLLWRNORM;
@@ -315,8 +349,11 @@ export class Pty implements Terminal {
         const two = request === TCSETS2 || request === TCSETSW2 || request === TCSETSF2;
         if (mm.copyIn(arg, ioctlBuf, 0, two ? TERMIOS2_SIZE : TERMIOS_SIZE) < 0) return -EFAULT;
         if (request === TCSETSF || request === TCSETSF2) { this.ldisc.flushInput(); this.toSlave.clear(); }
-        const wasCanon = (this.termios.lflag & ICANON) !== 0;
+        const wasCanon = (this.termios.lflag & ICANON) !== 0, oldFlow = this.xonXoff();
         this.termios.decode(ioctlBuf, 0);
+        if (this.xonXoff() !== oldFlow) {
+          this.packetEvent(this.xonXoff() ? TIOCPKT_DOSTOP : TIOCPKT_NOSTOP, TIOCPKT_DOSTOP | TIOCPKT_NOSTOP);
+        }
         this.termios.line = N_TTY; // only N_TTY exists here; the byte is kept by TIOCSETD
         if (((this.termios.lflag & ICANON) !== 0) !== wasCanon) this.ldisc.canonChanged();
         this.drainInput();
@@ -342,13 +379,16 @@ export class Pty implements Terminal {
         if (!isMaster) { const jc = jobControl(t, this, SIGTTOU); if (jc !== 0) return jc; }
         const inq = arg === TCIFLUSH || arg === TCIOFLUSH, outq = arg === TCOFLUSH || arg === TCIOFLUSH;
         if (isMaster) { if (inq) this.toMaster.clear(); if (outq) this.toSlave.clear(); }
-        else { if (inq) { this.ldisc.flushInput(); this.toSlave.clear(); } if (outq) this.toMaster.clear(); }
+        else {
+          if (inq) { this.ldisc.flushInput(); this.toSlave.clear(); this.packetEvent(TIOCPKT_FLUSHREAD); }
+          if (outq) { this.toMaster.clear(); this.packetEvent(TIOCPKT_FLUSHWRITE); }
+        }
         this.changed();
         return 0;
       }
       case TCXONC:
-        if (arg === TCOOFF) { this.ldisc.stopped = true; return 0; }
-        if (arg === TCOON) { this.ldisc.stopped = false; this.changed(); return 0; }
+        if (arg === TCOOFF) { if (!this.ldisc.stopped) { this.ldisc.stopped = true; this.flowChanged(); } return 0; }
+        if (arg === TCOON) { if (this.ldisc.stopped) { this.ldisc.stopped = false; this.flowChanged(); } return 0; }
         return arg === 2 || arg === 3 ? 0 : -EINVAL;
       case TCSBRK: case TCSBRKP:
         return 0; // tcdrain: output is in the master's queue already
@@ -403,6 +443,17 @@ export class Pty implements Terminal {
         this.changed();
         return 0;
       }
+      case TIOCPKT: {
+        if (!isMaster) return -ENOTTY;
+        const v = mm.readU32(arg);
+        if (v < 0) return -EFAULT;
+        if (v !== 0 && !this.packet) this.pktStatus = 0;
+        this.packet = v !== 0;
+        return 0;
+      }
+      case TIOCGPKT:
+        if (!isMaster) return -ENOTTY;
+        return mm.writeU32(arg, this.packet ? 1 : 0) < 0 ? -EFAULT : 0;
       case TIOCGPTN:
         if (!isMaster) return -ENOTTY;
         return mm.writeU32(arg, this.index) < 0 ? -EFAULT : 0;

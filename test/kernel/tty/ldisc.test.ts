@@ -18,7 +18,7 @@ function rig(edit?: (t: Termios) => void): Rig {
   edit?.(t);
   const echo = new ByteQueue(65536);
   const r: Rig = { l: null as unknown as NTty, t, echo, signals: [], flow: 0 };
-  r.l = new NTty(t, { echoQueue: echo, signal: (s) => r.signals.push(s), flowChanged: () => { r.flow++; } });
+  r.l = new NTty(t, { echoQueue: echo, signal: (s) => r.signals.push(s), flowChanged: () => { r.flow++; }, flushed: () => {} });
   return r;
 }
 

@@ -117,6 +117,18 @@ static void session_leader(const char *name)
 	_exit(0);
 }
 
+/* Waits for the master to be readable, reads, and prints the bytes' values. */
+static void packet_read(int m, const char *what)
+{
+	struct pollfd p = { m, POLLIN | POLLPRI, 0 };
+	int ready = poll(&p, 1, 2000);
+	unsigned char b[16];
+	ssize_t n = ready > 0 ? read(m, b, sizeof b) : -1;
+	printf("%s: poll %#x, read %zd:", what, ready > 0 ? p.revents : 0, n);
+	for (ssize_t i = 0; i < n; i++) printf(" %d", b[i]);
+	printf("\n");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -191,6 +203,30 @@ int main(void)
 	printf("slave read after TIOCSTI: %zd\n", n);
 	n = read(m, buf, sizeof buf);
 	printf("master read (the echo): %zd\n", n);
+
+	/* Packet mode: reads start with a status byte; events are read alone. */
+	int on = 1, pk = -1;
+	check("TIOCPKT", ioctl(m, TIOCPKT, &on));
+	ioctl(m, TIOCGPKT, &pk);
+	printf("TIOCGPKT: %d\n", pk);
+	check("TIOCPKT on the slave", ioctl(s, TIOCPKT, &on));
+	write(s, "ab", 2);
+	packet_read(m, "data");
+	tcflush(s, TCIFLUSH);
+	packet_read(m, "TCIFLUSH");
+	tcflow(s, TCOOFF);
+	packet_read(m, "TCOOFF");
+	tcflow(s, TCOON);
+	packet_read(m, "TCOON");
+	struct termios tt;
+	tcgetattr(s, &tt);
+	tt.c_iflag &= ~IXON;
+	tcsetattr(s, TCSANOW, &tt);
+	packet_read(m, "IXON off");
+	on = 0;
+	ioctl(m, TIOCPKT, &on);
+	write(s, "c", 1);
+	packet_read(m, "packet mode off");
 	close(m);
 	n = read(s, buf, sizeof buf);
 	printf("slave read after the master closed: %zd %s\n", n, n < 0 ? errname(errno) : "");
