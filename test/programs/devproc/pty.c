@@ -97,6 +97,12 @@ static void child(const char *name)
 	int tty = open("/dev/tty", O_RDWR);
 	snprintf(b, sizeof b, "/dev/tty: %s\n", tty >= 0 ? "opened" : errname(errno));
 	say(b);
+	/* ttyname() reads /proc/self/fd and checks the node's device and inode. */
+	char tn[64] = "(none)", tt[64] = "(none)";
+	ttyname_r(slave, tn, sizeof tn);
+	if (tty >= 0) ttyname_r(tty, tt, sizeof tt);
+	snprintf(b, sizeof b, "ttyname: %s, /dev/tty's: %s, isatty %d\n", tn, tt, isatty(slave));
+	say(b);
 	struct sigaction sa = { 0 };
 	sa.sa_handler = on_int; /* no SA_RESTART: a blocked read gives EINTR */
 	sigaction(SIGINT, &sa, NULL);
