@@ -29,7 +29,7 @@ import { byteIndex } from '../../platform/platform';
 import { EINVAL, EISDIR, ENOENT, ENOTEMPTY, EPERM, EXDEV } from '../errno';
 import { O_ACCMODE, O_CLOEXEC, O_DIRECTORY, O_RDONLY, O_TRUNC, SEEK_CUR, SEEK_SET } from '../abi/fcntl';
 import {
-  DT_DIR, STAT_SIZE, ST_ATIME, ST_ATIME_NSEC, ST_MTIME, ST_MTIME_NSEC, ST_NLINK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT,
+  DT_DIR, STAT_SIZE, ST_ATIME, ST_ATIME_NSEC, ST_BLOCKS, ST_MTIME, ST_MTIME_NSEC, ST_NLINK, ST_SIZE, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT,
   S_IFREG, dtype, setStatDev, statRdev, statSize,
 } from '../abi/stat';
 import { D64_NAME, D64_TYPE, D_INO, D_RECLEN, putDirent64 } from '../abi/dirent';
@@ -150,6 +150,11 @@ export class OvlInode extends Inode {
       let n = 2;
       for (const e of this.mergedEntries()) if (e.type === DT_DIR) n++;
       setU64(dv, off + ST_NLINK, n);
+      // Its size and blocks are the host directory's (the upper copy's are tmpfs's made-up ones).
+      if (this.lower!.stat(sdv, 0) === 0) {
+        setU64(dv, off + ST_SIZE, statSize(sdv, 0));
+        setU64(dv, off + ST_BLOCKS, getI64(sdv, ST_BLOCKS));
+      }
     }
     return 0;
   }
