@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 extern char **environ;
 
@@ -315,7 +316,8 @@ static void dead_and_zombie(void)
 	pid_t c = xfork();
 	if (c == 0) _exit(7);
 	char path[64], buf[64];
-	usleep(50000);
+	siginfo_t si;
+	waitid(P_PID, c, &si, WEXITED | WNOWAIT); /* a zombie now, not reaped */
 	snprintf(path, sizeof path, "/proc/%d/stat", c);
 	char *comm, *f[64];
 	slurp(path);
