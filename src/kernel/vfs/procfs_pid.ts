@@ -67,7 +67,13 @@ function memBytes(p: ProcTarget, start: number, end: number): Uint8Array {
   if (t === null || end <= start) return new Uint8Array(0);
   // The areas are the exec's strings (ARG_MAX at most); a larger range is cut there.
   const out = new Uint8Array(Math.min(end - start, MEM_TEXT_MAX));
-  const n = t.mm.copyIn(start, out, 0, out.length);
+  const mm = t.mm;
+  // copyIn translates through the address space's segment arrays, which a read of
+  // /proc/self/... into this same address space is walking right now (rw.ts): keep them.
+  const segs = mm.segCount, buf = mm.segBuf.slice(0, segs), off = mm.segOff.slice(0, segs), len = mm.segLen.slice(0, segs);
+  const n = mm.copyIn(start, out, 0, out.length);
+  for (let i = 0; i < segs; i++) { mm.segBuf[i] = buf[i]!; mm.segOff[i] = off[i]!; mm.segLen[i] = len[i]!; }
+  mm.segCount = segs;
   return n < 0 ? new Uint8Array(0) : out;
 }
 

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/mman.h>
 
 extern char **environ;
 
@@ -200,6 +201,15 @@ static void cmdline_environ(int argc, char **argv)
 	want = 0;
 	for (char **e = environ; *e; e++) want += strlen(*e) + 1;
 	fact("environ: the environment with NULs", n == want && strcmp(text, environ[0]) == 0);
+	/* Read into a buffer that straddles a page boundary: the process reads its own memory
+	 * while its read lands in it. */
+	char *pages = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *dst = pages + 4096 - 10;
+	int fd = open("/proc/self/environ", O_RDONLY);
+	long got = read(fd, dst, 8000);
+	close(fd);
+	fact("environ read across a page boundary", got == n && memcmp(dst, text, n) == 0);
+	munmap(pages, 3 * 4096);
 }
 
 static void comm(void)
