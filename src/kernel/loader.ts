@@ -233,6 +233,7 @@ export function loadProgram(t: Task, mm: MM, exe: ExecFile, o: LoadOptions): Loa
   ];
   if (vdsoBase !== 0) auxv.unshift([AT_SYSINFO_EHDR, vdsoBase]);
   auxv.push([AT_NULL, 0]);
+  mm.auxv = auxv;
   const words = 1 + argAddrs.length + 1 + envAddrs.length + 1 + 2 * auxv.length;
   sp -= words * 8;
   sp -= sp % 16; // rsp % 16 == 0 at the entry point, pointing at argc

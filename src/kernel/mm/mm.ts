@@ -37,6 +37,9 @@ export class MM {
   /** Set by exec for /proc/<pid>/stat and statm: the program's text and data bounds (Linux's
    *  start_code..end_data) and the initial stack pointer (start_stack). */
   startCode = 0; endCode = 0; startData = 0; endData = 0; startStack = 0;
+  /** The auxiliary vector exec put on the stack, as (type, value) pairs ending with AT_NULL
+   *  (/proc/<pid>/auxv). */
+  auxv: readonly (readonly [number, number])[] = [];
   private lastVma: Vma | null = null;
   /** Segments of the last translate(): window, byte offset, length. No allocation once warm. */
   segBuf: Uint8Array[] = [];
@@ -71,7 +74,7 @@ export class MM {
     c.argStart = this.argStart; c.argEnd = this.argEnd; c.envStart = this.envStart; c.envEnd = this.envEnd;
     c.exePath = this.exePath;
     c.startCode = this.startCode; c.endCode = this.endCode; c.startData = this.startData; c.endData = this.endData;
-    c.startStack = this.startStack;
+    c.startStack = this.startStack; c.auxv = this.auxv;
     this.as.destroy();
     this.as = freshParentAs;
     return c;

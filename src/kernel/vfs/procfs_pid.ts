@@ -95,6 +95,20 @@ function cmdline(p: ProcTarget): Uint8Array {
   return out;
 }
 
+/** /proc/<pid>/auxv: the auxiliary vector exec gave the program, as 64-bit pairs. */
+function auxvBytes(p: ProcTarget): Uint8Array {
+  const t = liveTask(p);
+  if (t === null) return new Uint8Array(0);
+  const v = t.mm.auxv;
+  const out = new Uint8Array(v.length * 16);
+  const dv = new DataView(out.buffer);
+  v.forEach(([k, val], i) => {
+    dv.setUint32(i * 16, k >>> 0, true); dv.setUint32(i * 16 + 4, Math.floor(k / 4294967296), true);
+    dv.setUint32(i * 16 + 8, val % 4294967296, true); dv.setUint32(i * 16 + 12, Math.floor(val / 4294967296), true);
+  });
+  return out;
+}
+
 function fdinfoText(t: Task, fd: number): string | number {
   const f = t.files.get(fd);
   if (f === null) return -ENOENT;
@@ -140,6 +154,7 @@ const TGID_ENTRIES: EntrySpec[] = [
   { name: 'mounts', slot: 16, mode: REG | 0o444, make: textFile(0o444, (p) => withFs(p, procMounts)) },
   { name: 'mountinfo', slot: 17, mode: REG | 0o444, make: textFile(0o444, (p) => withFs(p, procMountinfo)) },
   { name: 'smaps', slot: 18, mode: REG | 0o444, make: textFile(0o444, (p) => smapsText(p)) },
+  { name: 'auxv', slot: 21, mode: REG | 0o400, make: textFile(0o400, (p) => auxvBytes(p)) },
   // The sandbox is one cgroup-v2 root: what a process in a container's own cgroup sees.
   { name: 'cgroup', slot: 19, mode: REG | 0o444, make: textFile(0o444, () => '0::/\n') },
   { name: 'oom_score_adj', slot: 20, mode: REG | 0o644, make: textFile(0o644,

@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/mman.h>
+#include <sys/auxv.h>
 
 extern char **environ;
 
@@ -210,6 +211,20 @@ static void cmdline_environ(int argc, char **argv)
 	close(fd);
 	fact("environ read across a page boundary", got == n && memcmp(dst, text, n) == 0);
 	munmap(pages, 3 * 4096);
+}
+
+static void auxv(void)
+{
+	long n = slurp("/proc/self/auxv");
+	unsigned long *v = (unsigned long *)text;
+	long pairs = n / 16, pagesz = -1, entry = 0, random = 0;
+	for (long i = 0; i < pairs; i++) {
+		if (v[2 * i] == AT_PAGESZ) pagesz = v[2 * i + 1];
+		if (v[2 * i] == AT_ENTRY) entry = v[2 * i + 1] == getauxval(AT_ENTRY);
+		if (v[2 * i] == AT_RANDOM) random = v[2 * i + 1] == getauxval(AT_RANDOM);
+	}
+	printf("auxv: whole pairs %d, ends with AT_NULL %d, AT_PAGESZ %ld, AT_ENTRY %ld, AT_RANDOM %ld\n", n % 16 == 0,
+	       pairs > 0 && v[2 * pairs - 2] == AT_NULL, pagesz, entry, random);
 }
 
 static void comm(void)
@@ -507,6 +522,7 @@ int main(int argc, char **argv)
 	self_statm();
 	self_status();
 	cmdline_environ(argc, argv);
+	auxv();
 	comm();
 	maps();
 	smaps();
