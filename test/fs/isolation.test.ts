@@ -125,8 +125,8 @@ for (const p of platforms()) {
       'cd /proc/self/fd/3/../../..; pwd',
     ].join('\n'));
     noSecret(w, r, 'dot-dot and magic links');
-    assert.match(r.stdout, /^\/\n/, 'cd ../../.. from / is /');
-    assert.match(r.stdout, /\/\n\/\n/, 'readlink /proc/self/root and /proc/1/root show /');
+    assert.match(r.stdout, /^\/\n/, `cd ../../.. from / is /:\n${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /\/\n\/\n/, `readlink /proc/self/root and /proc/1/root show /:\n${r.stdout}${r.stderr}`);
   });
 
   s('hard links: the guest cannot link to what it cannot name; host-made links are the file', () => {
