@@ -18,6 +18,7 @@ import { makeStdioFile } from './host_stdio';
 import { allocAnonDev, allocMntId, Superblock, type Inode, type VfsCtx } from './inode';
 import { ANON_INODE_FS_MAGIC } from '../abi/statfs';
 import { LAST_NORM, LOOKUP_DIRECTORY, LOOKUP_FOLLOW, lookupChild, walk, walkParent } from './namei';
+import { MAXSYMLINKS, RESOLVE_NO_SYMLINKS } from '../abi/fcntl';
 import { MAY_EXEC, MAY_READ, MAY_WRITE, permission } from './perm';
 import { makeDevfs } from './devfs';
 import { makeProcfs } from './procfs';
@@ -246,15 +247,34 @@ export class Vfs {
       const excl = (flags & O_EXCL) !== 0;
       const r = walk(ctx, start, path, excl ? 0 : LOOKUP_FOLLOW, resolve);
       if (r === -ENOENT) {
-        // Absent: creating it is what the call asks, if its directory exists.
-        const p = walkParent(ctx, start, path, resolve);
-        if (typeof p === 'number') return p;
-        let c: Dentry | number;
-        if (p.type !== LAST_NORM || p.trailingSlash) c = -EISDIR;
-        else c = vfsCreate(ctx, p, S_IFREG | mode, 0, null);
-        p.dir.put();
-        if (typeof c === 'number') return c;
-        return this.openDentry(ctx, c, flags, true);
+        // Absent: creating it is what the call asks, if its directory exists. A dangling
+        // symlink in the last place is followed and its target made (without O_EXCL), as Linux.
+        let at = start.get(), target = path;
+        for (let links = 0; ; links++) {
+          const p = walkParent(ctx, at, target, resolve);
+          at.put();
+          if (typeof p === 'number') return p;
+          let c: Dentry | number;
+          if (p.type !== LAST_NORM || p.trailingSlash) c = -EISDIR;
+          else {
+            const link = excl || (flags & O_NOFOLLOW) ? null : lookupChild(ctx, p.dir, p.last);
+            if (link !== null && typeof link !== 'number' && link.inode.isSymlink && (resolve & RESOLVE_NO_SYMLINKS) === 0) {
+              const t = link.inode.readlink(ctx);
+              if (typeof t === 'number' || t.length === 0 || links >= MAXSYMLINKS) {
+                p.dir.put();
+                return typeof t === 'number' ? t : t.length === 0 ? -ENOENT : -ELOOP;
+              }
+              at = t.charCodeAt(0) === 47 ? ctx.root.get() : p.dir;
+              if (at !== p.dir) p.dir.put();
+              target = t;
+              continue;
+            }
+            c = vfsCreate(ctx, p, S_IFREG | mode, 0, null);
+          }
+          p.dir.put();
+          if (typeof c === 'number') return c;
+          return this.openDentry(ctx, c, flags, true);
+        }
       }
       if (typeof r === 'number') return r;
       if (excl) { r.put(); return -EEXIST; }
