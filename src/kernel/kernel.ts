@@ -18,6 +18,7 @@ import { bindGroup, exitGroup, exitTask, reap } from './task_exit';
 import { RLIMIT_CORE } from './limits';
 import { monotonicNs } from './timers';
 import { chargeSys, chargeUser, cpuTimerLeftNs } from './cputime';
+import { performance } from 'perf_hooks'; // the module's binding: cheaper than the global getter
 import { RET_BLOCK, RET_NO_WRITEBACK, type SyscallEntry } from './syscalls/types';
 import { buildTable } from './syscalls/table';
 import { Credentials, SignalHandlers, Task, TASK_BLOCKED, TASK_EXITED, TASK_RUNNABLE } from './task';
