@@ -188,22 +188,24 @@ export function trapPlatformCases(name: string, make: (mem: MemoryFile) => Platf
     ctx.as.destroy();
   });
 
-  test('stubs die with the process that traces them', () => {
+  test('the template stub and the address spaces\' stubs die with tsvisor', () => {
     const probe = `const {MemoryFile}=require(${JSON.stringify(path.join(__dirname, '../../../src/kernel/mm/memory_file'))});` +
       `const {${cls}}=require(${JSON.stringify(module)});` +
-      `const m=new MemoryFile(8<<20);const p=new ${cls}({memory:m});p.newAddressSpace();` +
-      `console.log(require('child_process').execSync('pgrep -f tsvisor-stub -P '+process.pid).toString().trim());` +
+      `const m=new MemoryFile(8<<20);const p=new ${cls}({memory:m});const as=p.newAddressSpace();` +
+      `console.log(p.stubs.templateStub.pid+'\\n'+as.stub.pid);` +
       `process.kill(process.pid,'SIGKILL');`;
     const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
-    const template = Number(r.stdout.trim().split('\n')[0]);
-    assert.ok(template > 0, `no stub pid from the probe: ${r.stdout} ${r.stderr}`);
-    // The kill is asynchronous to us: wait (not time) for the process to go, up to 10 s.
+    const pids = r.stdout.trim().split('\n').map(Number);
+    assert.ok(pids.length >= 2 && pids.every((x) => x > 0), `no stub pids from the probe: ${r.stdout} ${r.stderr}`);
+    // The kill is asynchronous to us: wait (not time) for the processes to go, up to 10 s.
+    // The template and the address space's stub (its child) both.
+    const dead = (pid: number) => !fs.existsSync(`/proc/${pid}`) || /^State:\s+Z/m.test(safeRead(`/proc/${pid}/status`));
     let gone = false;
     for (let i = 0; i < 1000 && !gone; i++) {
-      gone = !fs.existsSync(`/proc/${template}`) || /^State:\s+Z/m.test(safeRead(`/proc/${template}/status`));
+      gone = pids.every(dead);
       if (!gone) spawnSync('sleep', ['0.01']);
     }
-    assert.ok(gone, 'the template stub outlived its tracer');
+    assert.ok(gone, `stubs outlived their tracer: ${pids.filter((x) => !dead(x)).join(' ')}`);
   });
 
   test.after(() => { p.close(); mem.close(); });
