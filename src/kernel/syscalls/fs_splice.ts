@@ -43,6 +43,14 @@ function pipeRoom(t: Task, out: PipeFile, nonblock: boolean): number {
   return RET_BLOCK;
 }
 
+/** A move that cannot go on: the bytes moved so far (a wait begun for more is dropped), or r
+ *  when nothing moved. */
+function partial(t: Task, moved: number, r: number): number {
+  if (moved === 0) return r;
+  if (r === RET_BLOCK) t.endWait();
+  return moved;
+}
+
 /** Moves up to len bytes from inF (at inPos, -1: its position/pipe) to out (at outPos).
  *  Returns bytes moved (>0), 0 at the source's end, -errno or RET_BLOCK with nothing moved. */
 function move(t: Task, inF: FileDescription, inPos: number, out: FileDescription, outPos: number, len: number,
@@ -52,7 +60,7 @@ function move(t: Task, inF: FileDescription, inPos: number, out: FileDescription
     let want = Math.min(CHUNK, len - moved);
     if (out instanceof PipeFile) {
       const room = pipeRoom(t, out, nonblock);
-      if (room < 0 || room === RET_BLOCK) return moved > 0 ? (room === RET_BLOCK ? (t.endWait(), moved) : moved) : room;
+      if (room < 0 || room === RET_BLOCK) return partial(t, moved, room);
       want = Math.min(want, room);
     }
     let n: number;
@@ -60,7 +68,7 @@ function move(t: Task, inF: FileDescription, inPos: number, out: FileDescription
       if (nonblock && inF.pipe.bytes === 0 && inF.pipe.writers > 0) n = -EAGAIN;
       else n = inF.read(t, buf, 0, want, -1);
     } else n = inF.read(t, buf, 0, want, inPos >= 0 ? inPos + moved : inF.pos);
-    if (n === RET_BLOCK) return moved > 0 ? (t.endWait(), moved) : RET_BLOCK;
+    if (n === RET_BLOCK) return partial(t, moved, RET_BLOCK);
     if (n < 0) return moved > 0 ? moved : n;
     if (n === 0) break;
     let w = 0;
