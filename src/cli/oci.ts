@@ -19,6 +19,9 @@ const OCI_GLOBALS = /^--(root|log|log-format|debug|systemd-cgroup|rootless|criu)
 
 /** True when argv is an OCI runtime call rather than `tsvisor run PROGRAM` or `doctor`: an OCI
  *  global flag before the subcommand, an OCI-only subcommand, `run` with --bundle/-b, or --version. */
+/** Options of `tsvisor run` that take a value in the next argument. */
+const RUN_VALUE_OPTIONS = new Set(['--root', '--memory', '--max-tasks', '--user', '--mount']);
+
 export function isOciInvocation(argv: string[]): boolean {
   let i = 2;
   for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
@@ -29,7 +32,15 @@ export function isOciInvocation(argv: string[]): boolean {
   const cmd = argv[i];
   if (cmd === undefined) return false;
   if (OCI_COMMANDS.has(cmd)) return true;
-  if (cmd === 'run') return argv.slice(i + 1).some((a) => /^(--bundle|-b|--pid-file|--detach|-d|--console-socket)(=|$)/.test(a));
+  if (cmd !== 'run') return false;
+  // `tsvisor run [OPTIONS] PROGRAM [ARGS]` or runc's `run [OPTIONS] ID`: only the options before
+  // the first operand tell them apart (the program's own arguments may be anything, e.g. tr -d).
+  for (let j = i + 1; j < argv.length; j++) {
+    const a = argv[j]!;
+    if (!a.startsWith('-')) return false;
+    if (/^(--bundle|-b|--pid-file|--detach|-d|--console-socket|--no-pivot|--no-new-keyring|--preserve-fds|--keep)(=|$)/.test(a)) return true;
+    if (RUN_VALUE_OPTIONS.has(a)) j++;
+  }
   return false;
 }
 
