@@ -13,7 +13,7 @@ export {
   O_RDONLY, O_WRONLY, O_RDWR, O_ACCMODE, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK, O_DSYNC,
   O_ASYNC, O_DIRECT, O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW, O_NOATIME, O_CLOEXEC, O_SYNC, O_PATH, O_TMPFILE,
 } from '../abi/fcntl';
-import { F_GETPIPE_SZ, F_SETPIPE_SZ, O_ACCMODE, O_PATH, O_RDONLY, O_WRONLY } from '../abi/fcntl';
+import { F_GETPIPE_SZ, F_SETPIPE_SZ, O_ACCMODE, O_PATH, O_RDONLY, O_WRONLY, SEEK_CUR, SEEK_SET } from '../abi/fcntl';
 
 /** Something that must let go of a file when its last reference goes (epoll's items). */
 export interface FileWatch { fileReleased(f: FileDescription): void }
@@ -109,3 +109,15 @@ export abstract class InodeFile extends FileDescription {
 /** An O_PATH file: names a place; read, write, ioctl and the rest give EBADF (checked by the
  *  syscalls through isPath). */
 export class PathFile extends InodeFile {}
+
+/** lseek for files with no end to seek from (directories, seq files: Linux's seq_lseek and
+ *  dcache_dir_lseek): SEEK_SET and SEEK_CUR only, and never below 0. */
+export function seekSetCur(f: FileDescription, offset: number, whence: number): number {
+  let p: number;
+  if (whence === SEEK_SET) p = offset;
+  else if (whence === SEEK_CUR) p = f.pos + offset;
+  else return -EINVAL;
+  if (p < 0) return -EINVAL;
+  f.pos = p;
+  return p;
+}

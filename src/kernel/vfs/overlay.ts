@@ -27,7 +27,7 @@
 import { host } from '../../native';
 import { byteIndex } from '../../platform/platform';
 import { EINVAL, EISDIR, ENOENT, ENOTEMPTY, EPERM, EXDEV } from '../errno';
-import { O_ACCMODE, O_CLOEXEC, O_DIRECTORY, O_RDONLY, O_TRUNC, SEEK_CUR, SEEK_SET } from '../abi/fcntl';
+import { O_ACCMODE, O_CLOEXEC, O_DIRECTORY, O_RDONLY, O_TRUNC } from '../abi/fcntl';
 import {
   DT_DIR, STAT_SIZE, ST_ATIME, ST_ATIME_NSEC, ST_BLOCKS, ST_MTIME, ST_MTIME_NSEC, ST_NLINK, ST_SIZE, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT,
   S_IFREG, dtype, setStatDev, statRdev, statSize,
@@ -37,7 +37,7 @@ import { F_FLAGS, F_TYPE, OVERLAYFS_SUPER_MAGIC, ST_RDONLY } from '../abi/statfs
 import { getI64, setU64 } from '../../platform/u64';
 import type { Task } from '../task';
 import { Dentry } from './dentry';
-import { InodeFile, type FileDescription } from './file';
+import { InodeFile, type FileDescription, seekSetCur } from './file';
 import { HOST_RESOLVE, HostInode, type HostFs } from './hostfs';
 import { AttrChange, Inode, RENAME_EXCHANGE, Superblock, type VfsCtx } from './inode';
 import { Tmpfs, TmpDir, TmpFile, TmpInode, isWhiteout, type FrameStore } from './tmpfs';
@@ -455,13 +455,5 @@ export class OvlDirFile extends InodeFile {
     return p - off;
   }
 
-  override seek(offset: number, whence: number): number {
-    let p: number;
-    if (whence === SEEK_SET) p = offset;
-    else if (whence === SEEK_CUR) p = this.pos + offset;
-    else return -EINVAL;
-    if (p < 0) return -EINVAL;
-    this.pos = p;
-    return p;
-  }
+  override seek(offset: number, whence: number): number { return seekSetCur(this, offset, whence); }
 }

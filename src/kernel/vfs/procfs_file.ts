@@ -7,7 +7,7 @@ import { O_ACCMODE, O_RDONLY, O_TRUNC, SEEK_CUR, SEEK_SET } from '../abi/fcntl';
 import { S_IFREG } from '../abi/stat';
 import type { Task } from '../task';
 import type { Dentry } from './dentry';
-import { InodeFile, type FileDescription } from './file';
+import { InodeFile, type FileDescription, seekSetCur } from './file';
 import { ATTR_GID, ATTR_MODE, ATTR_UID, Inode, type AttrChange, type Superblock, type VfsCtx } from './inode';
 import { synthStat } from './synthetic';
 
@@ -77,15 +77,7 @@ export class ProcFile extends InodeFile {
   }
 
   /** seq_lseek: SEEK_SET and SEEK_CUR only. */
-  override seek(offset: number, whence: number): number {
-    let p: number;
-    if (whence === SEEK_SET) p = offset;
-    else if (whence === SEEK_CUR) p = this.pos + offset;
-    else return -EINVAL;
-    if (p < 0) return -EINVAL;
-    this.pos = p;
-    return p;
-  }
+  override seek(offset: number, whence: number): number { return seekSetCur(this, offset, whence); }
 }
 
 /** Formats a number right-aligned in `width` columns (seq_put_decimal_ull_width). */

@@ -2,12 +2,11 @@
 // whose entries are computed, symlinks whose targets are computed, and the
 // directory file that lists them with getdents64.
 import { EINVAL, EISDIR, ENOENT } from '../errno';
-import { SEEK_CUR, SEEK_SET } from '../abi/fcntl';
 import { DT_DIR, S_IFDIR, S_IFLNK, StatFields, dtype } from '../abi/stat';
 import { putDirent64 } from '../abi/dirent';
 import type { Task } from '../task';
 import type { Dentry } from './dentry';
-import { InodeFile, type FileDescription } from './file';
+import { InodeFile, type FileDescription, seekSetCur } from './file';
 import { Inode, type Superblock, type VfsCtx } from './inode';
 
 /** One directory entry as getdents shows it. */
@@ -103,13 +102,5 @@ export class SynthDirFile extends InodeFile {
     return p - off;
   }
 
-  override seek(offset: number, whence: number): number {
-    let p: number;
-    if (whence === SEEK_SET) p = offset;
-    else if (whence === SEEK_CUR) p = this.pos + offset;
-    else return -EINVAL;
-    if (p < 0) return -EINVAL;
-    this.pos = p;
-    return p;
-  }
+  override seek(offset: number, whence: number): number { return seekSetCur(this, offset, whence); }
 }

@@ -28,7 +28,7 @@ import { setU64 } from '../../platform/u64';
 import type { Mappable } from '../mm/vma';
 import type { Task } from '../task';
 import type { Dentry } from './dentry';
-import { InodeFile, type FileDescription } from './file';
+import { InodeFile, type FileDescription, seekSetCur } from './file';
 import {
   ATTR_ATIME, ATTR_CTIME, ATTR_GID, ATTR_MODE, ATTR_MTIME, ATTR_SIZE, ATTR_UID, AttrChange, RENAME_EXCHANGE,
   allocAnonDev, allocMntId, Inode, Superblock, type VfsCtx,
@@ -657,13 +657,5 @@ export class TmpDirFile extends InodeFile {
     return p - off;
   }
 
-  override seek(offset: number, whence: number): number {
-    let p: number;
-    if (whence === SEEK_SET) p = offset;
-    else if (whence === SEEK_CUR) p = this.pos + offset;
-    else return -EINVAL;
-    if (p < 0) return -EINVAL;
-    this.pos = p;
-    return p;
-  }
+  override seek(offset: number, whence: number): number { return seekSetCur(this, offset, whence); }
 }
