@@ -1,7 +1,7 @@
 // An address space as the kernel sees it: the areas (Vma), the frames present
 // (the authoritative page map; the platform's mappings are a cache of it), brk,
 // and every kernel access to guest memory (translate, copyIn, copyOut).
-import { EFAULT, EINVAL, ENOMEM, EEXIST } from '../errno';
+import { EACCES, EFAULT, EINVAL, ENOMEM, EEXIST } from '../errno';
 import { byteIndex, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from '../../platform/platform';
 import { HUGE_SIZE, PAGE_SIZE, type MemoryFile } from './memory_file';
 import { MAP_FIXED_NOREPLACE, MAP_PRIVATE, Vma, type Mappable } from './vma';
@@ -157,7 +157,7 @@ export class MM {
 
   /** Creates a mapping (mmap's worker). Returns the address or -errno. */
   map(addr: number, len: number, prot: number, flags: number, fixed: boolean, file: Mappable | null,
-      fileOffset: number, name: string): number {
+      fileOffset: number, name: string, mayWrite = true): number {
     if (len <= 0 || len > TASK_SIZE) return -ENOMEM;
     len = Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
     let start: number;
@@ -171,7 +171,7 @@ export class MM {
       start = this.findFree(len, addr);
       if (start < 0) return start;
     }
-    this.insert(new Vma(start, start + len, prot, flags & ~MAP_FIXED_NOREPLACE, file, fileOffset, name));
+    this.insert(new Vma(start, start + len, prot, flags & ~MAP_FIXED_NOREPLACE, file, fileOffset, name, mayWrite));
     return start;
   }
 
@@ -190,12 +190,14 @@ export class MM {
     this.as.unmap(addr, len);
   }
 
-  /** mprotect's worker; -ENOMEM when part of the range is not mapped. */
+  /** mprotect's worker; -ENOMEM when part of the range is not mapped, -EACCES when write is asked
+   *  of an area that may not be written (VM_MAYWRITE). */
   protect(addr: number, len: number, prot: number): number {
     const end = addr + len;
     for (let a = addr; a < end;) {
       const v = this.find(a);
       if (v === null) return -ENOMEM;
+      if ((prot & PROT_WRITE) && !v.mayWrite) return -EACCES;
       a = v.end;
     }
     this.splitAt(addr);
@@ -317,7 +319,7 @@ export class MM {
         continue;
       }
       const file = vma.file;
-      if (file !== null && file.cacheKey !== undefined && vma.private) {
+      if (file !== null && file.cacheKey !== undefined && (vma.private || !vma.mayWrite)) {
         // A page-cache frame, shared copy-on-write (page_cache.ts); -1: past EOF or no memory.
         const cached = PageCache.of(this.mem).frame(file, file.cacheKey, vma.fileOffset + (va - vma.start));
         if (cached >= 0) {

@@ -34,24 +34,27 @@ export class Vma {
     public fileOffset: number,
     /** Path or [heap] / [stack] / [vdso], for /proc/self/maps. */
     public name: string,
+    /** Linux's VM_MAYWRITE: false for a shared mapping of a file opened without write access,
+     *  which mprotect may then never make writable (EACCES). */
+    public mayWrite = true,
   ) {}
 
   get private(): boolean { return (this.flags & MAP_TYPE) !== MAP_SHARED; }
 
   /** A copy for [start, end) of this area, keeping the file offset in step. */
   slice(start: number, end: number): Vma {
-    return new Vma(start, end, this.prot, this.flags, this.file, this.fileOffset + (start - this.start), this.name);
+    return new Vma(start, end, this.prot, this.flags, this.file, this.fileOffset + (start - this.start), this.name, this.mayWrite);
   }
 
   /** An area with of's attributes over [start, end), the file offset of address `from` of `of`
    *  at start: mremap's moved or grown area. */
   static like(of: Vma, start: number, end: number, from: number): Vma {
-    return new Vma(start, end, of.prot, of.flags, of.file, of.fileOffset + (from - of.start), of.name);
+    return new Vma(start, end, of.prot, of.flags, of.file, of.fileOffset + (from - of.start), of.name, of.mayWrite);
   }
 
   /** True when b continues this area with the same attributes (so the two can merge). */
   continuedBy(b: Vma): boolean {
     return this.end === b.start && this.prot === b.prot && this.flags === b.flags && this.file === b.file &&
-      this.name === b.name && (this.file === null || this.fileOffset + (this.end - this.start) === b.fileOffset);
+      this.name === b.name && this.mayWrite === b.mayWrite && (this.file === null || this.fileOffset + (this.end - this.start) === b.fileOffset);
   }
 }

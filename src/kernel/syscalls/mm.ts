@@ -80,7 +80,9 @@ export const sysMmap: Handler = (t: Task) => {
       if (m.sharedFrame === undefined) return -ENODEV;
     }
     if (off + len > 2 ** 63) return -EOVERFLOW;
-    res = t.mm.map(addr, len, p, flags & ~MAP_FIXED, fixed, m, off, f.path());
+    // A shared mapping of a file opened without write access may never become writable.
+    const mayWrite = type === MAP_PRIVATE || f.writable;
+    res = t.mm.map(addr, len, p, flags & ~MAP_FIXED, fixed, m, off, f.path(), mayWrite);
   }
   if (res >= 0 && (flags & MAP_POPULATE)) populate(t, res, pageUp(len), p);
   return res;
