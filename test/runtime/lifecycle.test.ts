@@ -346,7 +346,8 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
     if (!c.dir) return;
     // Nothing may outlive the suite: kill what a failed test left, then remove the files.
     for (const id of fs.existsSync(c.root) ? fs.readdirSync(c.root) : []) runtime(c, ['delete', '--force', id]);
-    fs.rmSync(c.dir, { recursive: true, force: true });
+    sleep(200);
+    fs.rmSync(c.dir, { recursive: true, force: true, maxRetries: 5 });
   });
   s.run();
 }
