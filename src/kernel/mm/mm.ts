@@ -319,8 +319,10 @@ export class MM {
         continue;
       }
       const file = vma.file;
-      if (file !== null && file.cacheKey !== undefined && (vma.private || !vma.mayWrite)) {
+      if (file !== null && file.cacheKey !== undefined && !(vma.prot & PROT_WRITE) && (vma.private || !vma.mayWrite)) {
         // A page-cache frame, shared copy-on-write (page_cache.ts); -1: past EOF or no memory.
+        // Writable areas (a program's data) get their own copy at once: a shared frame would
+        // cost a copy-on-write fault (an exit) on the first write to each page.
         const cached = PageCache.of(this.mem).frame(file, file.cacheKey, vma.fileOffset + (va - vma.start));
         if (cached >= 0) {
           this.mem.incRef(cached);
