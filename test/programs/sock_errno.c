@@ -91,7 +91,11 @@ int main(int argc, char **argv)
 	sok("send bad buffer", send(sv[0], (void *)8, 1, 0));
 	write(sv[1], "abc", 3);
 	sok("recv into a bad buffer", recv(sv[0], (void *)8, 3, 0));
-	sok("recv from a huge range", recv(sv[0], buf, (size_t)-1, MSG_DONTWAIT));
+	/* Linux clamps the length to MAX_RW_COUNT (2 GiB) and checks that range: from a static
+	 * buffer it is mapped-or-not but below the top of user space, so the call reads the data.
+	 * (From the stack, the answer would depend on how close ASLR put it to the top.) */
+	static char sbuf[16];
+	sok("recv from a huge range", recv(sv[0], sbuf, (size_t)-1, MSG_DONTWAIT));
 	sok("connect a connected stream", connect(sv[0], (struct sockaddr *)&a, al));
 	sok("listen on a connected stream", listen(sv[0], 1));
 	int d = socket(AF_UNIX, SOCK_DGRAM, 0);
