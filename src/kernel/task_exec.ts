@@ -7,7 +7,7 @@ import { MM } from './mm/mm';
 import { release } from './vfs/fd_table';
 import { SIG_DFL, SIG_IGN } from './abi/sigframe';
 import { SignalHandlers, type Task } from './task';
-import { exitTask } from './task_exit';
+import { exitRobustList, exitTask } from './task_exit';
 import { capsOnExec } from './syscalls/identity';
 
 const BINPRM_BUF_SIZE = 256;
@@ -53,7 +53,9 @@ export function execve(t: Task, path: string, argv: Uint8Array[], envp: Uint8Arr
   release(exe.file);
   if (typeof r === 'number') { mm.destroy(); return r === -EACCES ? r : r; }
 
-  // The point of no return.
+  // The point of no return. The old image's robust futexes are released first (Linux's
+  // exec_mm_release: a lock held by this thread must not stay held by a program that is gone).
+  exitRobustList(t);
   const g = t.group;
   g.execed = true;
   for (const o of [...g.tasks]) if (o !== t) exitTask(o, 0);

@@ -90,7 +90,7 @@ function handleFutexDeath(t: Task, uaddr: number, pi: number, pendingOp: boolean
 
 /** Linux's exit_robust_list: walks the thread's robust futex list (set_robust_list), at most
  *  ROBUST_LIST_LIMIT entries, skipping list_op_pending, which is handled last. */
-function exitRobustList(t: Task): void {
+export function exitRobustList(t: Task): void {
   const head = t.robustListHead;
   if (head === 0) return;
   t.robustListHead = 0;
