@@ -87,11 +87,11 @@ export class Kernel {
   readonly fpuScratch = new Uint8Array(8192);
   /** Task cap (--max-tasks): clone/fork beyond it gives EAGAIN. */
   maxTasks = 4096;
+  /** Address-space randomisation on execve (Linux's randomize_va_space=2); --no-aslr turns it off. */
+  aslr = true;
   /** Preemption slice while other tasks are runnable or host work is pending. */
   readonly sliceNs = 10_000_000;
   private tickArmedUntil = 0;
-  /** Address-space randomisation on execve (Linux's randomize_va_space=2); --no-aslr turns it off. */
-  aslr = true;
   hostname: string;
   domainname = '(none)';
   /** Scratch space for encoding structs before copyOut (never held across a block). */
@@ -285,10 +285,6 @@ export class Kernel {
     return this.exit!;
   }
 
-  private hasBlockedOnHost(): boolean {
-    for (const t of this.tasks.values()) if (t.state === TASK_BLOCKED && t.hostWait) return true;
-    return false;
-  }
   /** For --debug: which task waits in which syscall. */
   private describeBlocked(): string {
     const parts: string[] = [];
@@ -299,6 +295,10 @@ export class Kernel {
     return parts.join(', ');
   }
 
+  private hasBlockedOnHost(): boolean {
+    for (const t of this.tasks.values()) if (t.state === TASK_BLOCKED && t.hostWait) return true;
+    return false;
+  }
 
   /** Wakes the run loop from the event loop (timers, host I/O). */
   kick(): void {
