@@ -6,10 +6,12 @@
 // shell that opened it), lseek and pread/pwrite work through it, O_APPEND is the
 // host's. Pipes, sockets and ttys give ESPIPE for positions, as on Linux.
 //
-// For now a read that would block blocks tsvisor itself (a synchronous host
-// read, or a poll then a retry when the host fd is non-blocking). The
-// event-loop version (reopen through /proc/self/fd/N with O_NONBLOCK, park the
-// task, wake it on readiness) comes with the processes issue.
+// A read of a pipe, FIFO or terminal that would block parks the task and lets
+// Node's event loop run (DESIGN.md, run loop): the host object is reopened
+// through /proc/self/fd/N with O_NONBLOCK (a description of tsvisor's own, so
+// the caller's shell never sees its stdin turn non-blocking), read without
+// waiting, and watched with uv_poll until it is readable. Other kinds (regular
+// files, a host socket, which cannot be reopened) are read synchronously.
 //
 // tsvisor never closes these host fds: they are its own stdio, and a closed fd
 // 1 could be reused by a later host open.
@@ -21,6 +23,8 @@
 // tsvisor's own socket layer, and give up on the fd.
 import { host } from '../../native';
 import { EAGAIN, EINTR, ENOTTY, ENXIO } from '../errno';
+import { RET_BLOCK } from '../syscalls/types';
+import { WaitQueue } from '../wait';
 import {
   O_ACCMODE, O_APPEND, O_DIRECT, O_DSYNC, O_LARGEFILE, O_NOATIME, O_NONBLOCK, TCGETS, TERMIOS_SIZE,
   TIOCGWINSZ, WINSIZE_SIZE,
@@ -84,8 +88,46 @@ export class HostStdioInode extends Inode {
   override stat(dv: DataView, off: number): number { return statHost(this.hostFd, dv, off); }
 }
 
+/** openat's AT_FDCWD; O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC for the private reader. */
+const AT_FDCWD = -100, NB_READ_FLAGS = 0x800 | 0x100 | 0x80000, UV_READABLE = 1;
+
 export class HostStdioFile extends FileDescription {
+  /** The non-blocking reader (see the top of this file): undefined until the first read, -1 when
+   *  this host object cannot have one. */
+  private nbFd: number | undefined;
+  private watch: InstanceType<typeof host.FdWatch> | null = null;
+  /** Tasks parked until the host object is readable. */
+  private readonly readers = new WaitQueue();
+
   constructor(readonly hostFd: number, flags: number, readonly kind: HostKind) { super(flags); }
+
+  private nonblockingReader(): number {
+    if (this.nbFd === undefined) {
+      const type = this.kind.mode & S_IFMT;
+      // A host socket (shown as a pipe) cannot be reopened by path (ENXIO): it stays synchronous.
+      const fd = type === S_IFIFO || this.kind.tty ? host.openat(AT_FDCWD, `/proc/self/fd/${this.hostFd}`, NB_READ_FLAGS, 0) : -1;
+      this.nbFd = fd >= 0 ? fd : -1;
+    }
+    return this.nbFd;
+  }
+
+  /** Parks t until the host object is readable; the read runs again from the top then. */
+  private parkUntilReadable(t: Task, fd: number): number {
+    if (this.watch === null) {
+      this.watch = new host.FdWatch(fd, () => { this.watch?.stop(); this.readers.wakeAll(); });
+    }
+    this.watch.start(UV_READABLE);
+    t.hostWait = true;
+    t.blockOn(this.readers);
+    return RET_BLOCK;
+  }
+
+  override release(): void {
+    if (this.watch !== null) { this.watch.stop(); this.watch = null; }
+    if (this.nbFd !== undefined && this.nbFd >= 0) host.close(this.nbFd);
+    this.nbFd = -1;
+    super.release();
+  }
 
   /** pread/pwrite/lseek work unless the host object is a pipe, socket or tty. */
   override get seekable(): boolean {
@@ -93,7 +135,16 @@ export class HostStdioFile extends FileDescription {
     return type !== S_IFIFO && type !== S_IFSOCK && !this.kind.tty;
   }
 
-  override read(_t: Task, dst: Uint8Array, off: number, len: number, pos: number): number {
+  override read(t: Task, dst: Uint8Array, off: number, len: number, pos: number): number {
+    const nb = pos < 0 && len > 0 ? this.nonblockingReader() : -1;
+    if (nb >= 0) {
+      for (;;) {
+        const n = host.read(nb, dst, off, len);
+        if (n === -EINTR) continue;
+        if (n !== -EAGAIN || (this.flags & O_NONBLOCK)) return n;
+        return this.parkUntilReadable(t, nb);
+      }
+    }
     for (;;) {
       const n = pos < 0 ? host.read(this.hostFd, dst, off, len) : host.pread(this.hostFd, dst, off, len, pos);
       if (n === -EINTR) continue;
