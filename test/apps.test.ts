@@ -72,10 +72,10 @@ for (const p of platforms()) {
   for (const { c, r } of all) {
     const id = `apps:${c.id}@${r}`;
     const entry = skipEntry(id, `apps:${c.id}`);
-    if (!p.available) { s.skip(id); continue; } // reason: the platform is unavailable, printed above
-    if (entry) { console.log(skipLine(`${id} on ${p.name}`, entry)); s.skip(id); continue; } // reason printed
+    if (!p.available) { s.skip(id); continue; } // reason: this platform is not available on this machine (no /dev/kvm, or ptrace/seccomp refused); the line printed above says why
+    if (entry) { console.log(skipLine(`${id} on ${p.name}`, entry)); s.skip(id); continue; } // reason: listed in test/skiplist.json (what the app lacks), printed by skipLine
     const where = rootPath(r);
-    if ('why' in where) { console.log(`  skip ${id} on ${p.name}: ${where.why}`); s.skip(id); continue; } // reason printed
+    if ('why' in where) { console.log(`  skip ${id} on ${p.name}: ${where.why}`); s.skip(id); continue; } // reason: no Debian root here (debootstrap missing or failed, or not root), printed above
     s(id, () => {
       const argv = c.argv(fs.readFileSync(path.join(CASES_DIR, c.file), 'utf8'));
       const native = runNativeApp(where.root, argv);

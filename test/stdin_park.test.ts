@@ -36,7 +36,7 @@ for (const p of platforms()) {
   const s = suite(`stdin parks [${p.name}]`);
   if (!p.available) {
     console.log(platformSkippedLine(p, 'stdin parks', 1));
-    s.skip('a read of a pipe on stdin parks the task'); // reason printed above
+    s.skip('a read of a pipe on stdin parks the task'); // reason: this platform is not available on this machine (no /dev/kvm, or ptrace/seccomp refused); the line printed above says why
   } else {
     s('a read of a pipe on stdin parks the task', async () => {
       assert.is(await runOnce(p.name), 'tick\nlate data\ndone\n');

@@ -14,7 +14,7 @@ const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
 if (r.status === 77) {
   const why = out.split('\n').find((l) => l.startsWith('SKIP:')) ?? 'SKIP: (no reason printed)';
   console.log(`!!! containerd e2e SKIPPED, not passed: ${why.slice(6)}`);
-  s.skip('ctr run, exec, ps, pause/resume, kill, a terminal and delete through the runc shim'); // reason printed above
+  s.skip('ctr run, exec, ps, pause/resume, kill, a terminal and delete through the runc shim'); // reason: containerd could not be installed or started here (the script's exit 77), its message is printed above
 } else {
   s('ctr run, exec, ps, pause/resume, kill, a terminal and delete through the runc shim', () => {
     const checks = out.split('\n').filter((l) => /^(ok|FAIL) /.test(l));

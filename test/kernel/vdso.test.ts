@@ -97,7 +97,7 @@ for (const p of platforms()) {
 
   if (!p.available) {
     console.log(platformSkippedLine(p, 'vdso', cases.length));
-    for (const [name] of cases) s.skip(name, () => {}); // reason: the platform is unavailable, printed above
+    for (const [name] of cases) s.skip(name, () => {}); // reason: this platform is not available on this machine (no /dev/kvm, or ptrace/seccomp refused); the line printed above says why
   } else {
     for (const [name, fn] of cases) s(name, fn);
   }

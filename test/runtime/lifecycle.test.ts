@@ -340,7 +340,7 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
   });
   for (const [name, f] of tests) {
     if (available) s(name, f);
-    else s.skip(name); // reason: the platform is unavailable, printed above
+    else s.skip(name); // reason: this platform is not available on this machine (no /dev/kvm, or ptrace/seccomp refused); the line printed above says why
   }
   s.after(() => {
     if (!c.dir) return;
