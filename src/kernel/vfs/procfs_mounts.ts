@@ -4,38 +4,10 @@
 // as octal).
 import { devMajor, devMinor } from '../abi/stat';
 import type { Task } from '../task';
-import type { Dentry } from './dentry';
-
-/** One row of the VFS's mount listing (see mount.ts). */
-interface MountRow {
-  readonly id: number;
-  readonly parentId: number;
-  readonly source: string;
-  readonly mountpoint: string;
-  readonly root: string;
-  readonly fsType: string;
-  readonly options: string;
-  readonly superOptions: string;
-  readonly dev: number;
-}
+import type { MountEntry as MountRow } from './mount';
 
 function rows(t: Task): MountRow[] {
-  const table = (t.kernel.vfs as unknown as { mounts?: { list(root: Dentry): MountRow[] } }).mounts;
-  if (table !== undefined) return table.list(t.fs.root);
-  // The fixed tree of a VFS without a mount table: the root, /proc and /dev.
-  const root = t.kernel.vfs.root;
-  const out: MountRow[] = [];
-  const add = (d: Dentry, parentId: number, source: string, options: string): number => {
-    const sb = d.inode.sb;
-    out.push({ id: sb.mntId, parentId, source, mountpoint: d.path(t.fs.root), root: '/', fsType: sb.fsType,
-      options, superOptions: options, dev: sb.dev });
-    return sb.mntId;
-  };
-  const rootId = add(root, root.inode.sb.mntId, 'none', root.inode.sb.readonly ? 'ro,relatime' : 'rw,relatime');
-  for (const d of root.children?.values() ?? []) {
-    if (d.inode.sb !== root.inode.sb) add(d, rootId, d.inode.sb.fsType, 'rw,nosuid,nodev,noexec,relatime');
-  }
-  return out;
+  return t.kernel.vfs.mounts.list(t.fs.root);
 }
 
 /** mangle(): the characters that would break the line, as \ooo. */

@@ -9,7 +9,7 @@ import { addon } from '../../native';
 import {
   EV_FAULT, EV_INTERRUPTED, EV_PANIC, EV_SYSCALL, PF_INSTR, PF_PRESENT, PF_USER, PF_WRITE, PlatformEvent,
   PROT_EXEC, PROT_WRITE, VEC_AC, VEC_BP, VEC_DB, VEC_DE, VEC_GP, VEC_OF, VEC_PF, VEC_SS, VEC_UD, VEC_XM,
-  type AddressSpace, type FpuState, type PhysMemory, type Platform, type RunContext,
+  type AddressSpace, type FpuState, type Platform, type RunContext,
 } from '../platform';
 import { ORIG_RAX, RAX, RCX, RIP, RSP } from '../regs';
 import { REQ_CAPACITY, STUB_BASE } from '../stub/layout';
@@ -17,6 +17,7 @@ import { OP_WORDS, TrapAddressSpace } from './address_space';
 import { PTRACE_SYSEMU, StubError, Stubs, type Stub } from './stubs';
 import { fromUserRegs, toUserRegs, UR_ORIG_RAX, USER_REGS_WORDS } from './user_regs';
 import { fromHalves } from '../u64';
+import { StubFpu, type TrapPlatformOptions } from '../stub/trap_state';
 
 const pt = addon.ptrace;
 /** Real-time signal of the preemption tick (KVM uses 40; Node uses none of them). */
@@ -27,20 +28,10 @@ const AUDIT_ARCH_I386 = 0x40000003;
 const VSYSCALL_PAGE = -0xa00000;
 const SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, FPE_INTDIV = 1, FPE_INTOVF = 2, TRAP_TRACE = 2;
 
-/** Per-task FPU state: the XSAVE image, live in at most one stub thread (loc). */
-class PtraceFpu implements FpuState {
-  readonly platformState: Uint8Array;
-  initialized = false;
-  loc: Stub | null = null;
-  constructor(size: number) { this.platformState = new Uint8Array(size); }
-}
+const PtraceFpu = StubFpu<Stub>;
+type PtraceFpu = StubFpu<Stub>;
 
-export interface PtraceOptions {
-  memory: PhysMemory;
-  stats?: boolean;
-  /** Pin the stubs and this thread to this CPU (-1: leave placement to the host). */
-  cpu?: number;
-}
+export type PtraceOptions = TrapPlatformOptions;
 
 export class PtracePlatform implements Platform {
   readonly name = 'ptrace';

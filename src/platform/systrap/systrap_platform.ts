@@ -21,6 +21,7 @@ import {
 import { OP_WORDS, TrapAddressSpace } from '../ptrace/address_space';
 import { SIGKILL, StubError, Stubs, STUB_MEMFD, type Stub } from '../ptrace/stubs';
 import { fromHalves, lo32, hi32 } from '../u64';
+import { StubFpu, type TrapPlatformOptions } from '../stub/trap_state';
 
 const pt = addon.ptrace;
 export const SYSTRAP_TICK_SIGNAL = 41;
@@ -91,19 +92,10 @@ class SysStub {
               readonly w: Uint32Array, readonly base: number) {}
 }
 
-class SysFpu implements FpuState {
-  readonly platformState: Uint8Array;
-  initialized = false;
-  loc: SysStub | null = null;
-  constructor(size: number) { this.platformState = new Uint8Array(size); }
-}
+const SysFpu = StubFpu<SysStub>;
+type SysFpu = StubFpu<SysStub>;
 
-export interface SystrapOptions {
-  memory: PhysMemory;
-  stats?: boolean;
-  /** Pin the stubs and this thread to this CPU (-1: leave placement to the host). */
-  cpu?: number;
-}
+export type SystrapOptions = TrapPlatformOptions;
 
 export class SystrapPlatform implements Platform {
   readonly name = 'systrap';
