@@ -295,8 +295,23 @@ export class Kernel {
     return parts.join(', ');
   }
 
+  /** Tasks parked on host readiness (parkOnHost); asked on every exit, so the common case (none)
+   *  is a size check with no iteration. */
+  private readonly hostWaiters = new Set<Task>();
+
+  /** Marks t, about to park, as waiting for the host (keeps the sandbox from waiting for a signal
+   *  only, and keeps the preemption tick so the event loop gets its turn). */
+  parkOnHost(t: Task): void {
+    t.hostWait = true;
+    this.hostWaiters.add(t);
+  }
+
   private hasBlockedOnHost(): boolean {
-    for (const t of this.tasks.values()) if (t.state === TASK_BLOCKED && t.hostWait) return true;
+    if (this.hostWaiters.size === 0) return false;
+    for (const t of this.hostWaiters) {
+      if (t.state === TASK_BLOCKED && t.hostWait) return true;
+      this.hostWaiters.delete(t); // woken or gone
+    }
     return false;
   }
 
@@ -313,6 +328,7 @@ export class Kernel {
     t.leaveQueues();
     t.state = TASK_RUNNABLE;
     t.hostWait = false;
+    this.hostWaiters.delete(t);
     this.runQueue.push(t);
     this.kick();
   }

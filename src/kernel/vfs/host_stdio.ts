@@ -117,7 +117,7 @@ export class HostStdioFile extends FileDescription {
       this.watch = new host.FdWatch(fd, () => { this.watch?.stop(); this.readers.wakeAll(); });
     }
     this.watch.start(UV_READABLE);
-    t.hostWait = true;
+    t.kernel.parkOnHost(t);
     t.blockOn(this.readers);
     return RET_BLOCK;
   }
