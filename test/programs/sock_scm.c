@@ -105,21 +105,25 @@ static void rights(const char *fixture)
 	}
 	close(sv[1]);
 	int three[3] = { p[1], p[1], file };
-	sval("parent: sendmsg with 3 fds", send_fds(sv[0], three, 3, "three"));
-	sval("parent: sendmsg with the file", send_fds(sv[0], &file, 1, "file"));
+	/* The parent's lines wait until the child has printed its own (the order would be a race). */
+	long r3 = send_fds(sv[0], three, 3, "three"), e3 = errno;
+	long rf = send_fds(sv[0], &file, 1, "file"), ef = errno;
 	int sp[2];
 	socketpair(AF_UNIX, SOCK_DGRAM, 0, sp);
-	sval("parent: sendmsg with a socket", send_fds(sv[0], &sp[1], 1, "sock"));
+	long rs = send_fds(sv[0], &sp[1], 1, "sock"), es = errno;
 	close(sp[1]);
 	close(p[1]);
 	close(file);
-	char b[16] = {0};
+	char b[16] = {0}, b2[16] = {0};
 	ssize_t r = read(p[0], b, sizeof b - 1);
-	printf("parent: read from the pipe: %zd '%s'\n", r, r > 0 ? b : "");
-	r = recv(sp[0], b, sizeof b - 1, 0);
-	printf("parent: recv on the kept socket: %zd '%.5s'\n", r, b);
+	ssize_t r2 = recv(sp[0], b2, sizeof b2 - 1, 0);
 	int st;
 	waitpid(c, &st, 0);
+	errno = e3; sval("parent: sendmsg with 3 fds", r3);
+	errno = ef; sval("parent: sendmsg with the file", rf);
+	errno = es; sval("parent: sendmsg with a socket", rs);
+	printf("parent: read from the pipe: %zd '%s'\n", r, r > 0 ? b : "");
+	printf("parent: recv on the kept socket: %zd '%.5s'\n", r2, b2);
 	printf("child exited %d\n", WEXITSTATUS(st));
 	close(p[0]);
 	close(sv[0]);
