@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-aslr', 'turn address-space randomisation off (as setarch -R)')
     .option('--user <uid[:gid]>', 'run the program as this numeric user and group (default 0:0, with every capability)', parseUser)
     .option('--rootfs-writable', 'write through to the root directory (default: an in-memory overlay takes the writes)', false)
-    .option('--mount <spec>', 'add a mount: host:guest[:ro] (a host directory) or tmpfs:guest (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--mount <spec>', 'add a mount: host:guest[:ro] (a host directory or regular file) or tmpfs:guest (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .argument('<program>', 'path of the program inside the root')
     .argument('[args...]', 'its arguments')
     .action(async (prog: string, args: string[], opts: { root: string; strace: boolean; debug: boolean; stats: boolean; memory: string; maxTasks: string; aslr: boolean; rootfsWritable: boolean; mount: string[]; user?: { uid: number; gid: number } }) => {

@@ -269,10 +269,7 @@ export function planMounts(mounts: unknown, bundle: string): MountPlan[] {
     const name = `mount ${type || 'bind'} at ${dest}`;
     if (isBind) {
       if (typeof m.source !== 'string' || m.source === '') fail(`config.json: ${name}: a bind mount needs a source`);
-      const source = path.resolve(bundle, m.source);
-      if (!fs.existsSync(source)) fail(`config.json: ${name}: source ${source} does not exist`);
-      if (!fs.statSync(source).isDirectory()) fail(`config.json: ${name}: source ${source} is a file; tsvisor bind-mounts directories only`);
-      out.push({ kind: 'bind', destination: dest, source, readonly });
+      out.push({ kind: 'bind', destination: dest, source: bindSource(path.resolve(bundle, m.source), bundle, name), readonly });
       continue;
     }
     const std = (fsName: 'proc' | 'dev' | 'devpts' | 'sysfs', at: string) => {
@@ -308,6 +305,32 @@ export function planMounts(mounts: unknown, bundle: string): MountPlan[] {
     }
   }
   return out;
+}
+
+/** A bind source as mount(2) takes it for runc: symlinks on the host path are followed once, now,
+ *  and the mount holds what they led to. A source inside the bundle (the image's files) may not
+ *  lead out of the bundle. The result must be a directory or a regular file: device nodes, FIFOs
+ *  and sockets are refused (the sandbox never opens them on the host). */
+function bindSource(source: string, bundle: string, name: string): string {
+  let real: string;
+  try {
+    real = fs.realpathSync(source);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    fail(`config.json: ${name}: source ${source} ${code === 'ENOENT' ? 'does not exist' : `cannot be resolved (${code})`}`);
+  }
+  const inside = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : dir + '/');
+  let realBundle = bundle;
+  try { realBundle = fs.realpathSync(bundle); } catch { /* checked lexically below */ }
+  if (inside(source, bundle) && !inside(real, realBundle)) {
+    fail(`config.json: ${name}: source ${source} is a symbolic link that leads out of the bundle (to ${real}); tsvisor refuses it`);
+  }
+  const st = fs.statSync(real);
+  if (!st.isDirectory() && !st.isFile()) {
+    const what = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a device node';
+    fail(`config.json: ${name}: source ${source} is ${what}; tsvisor bind-mounts directories and regular files only`);
+  }
+  return real;
 }
 
 function tmpfsOptions(opts: string[], name: string): { size?: number; mode?: number } {

@@ -248,6 +248,35 @@ for (const p of platforms()) {
     assert.is(treeDigest(w.bind), before);
   });
 
+  s('--mount of single files: a read-only one refuses writes, a read-write one writes through; FIFOs and symlinks are refused', () => {
+    const ro = path.join(w.bind, 'plain'), rw = path.join(w.top, 'rwfile');
+    fs.writeFileSync(rw, 'one\n');
+    const before = treeDigest(w.bind);
+    try {
+      const r = sandbox(p.name, w, [
+        'cat /etc/hosts; echo x >> /etc/hosts 2>&1; rm /etc/hosts 2>&1; ln /etc/hosts /etc/h2 2>&1; mv /etc/hosts /etc/h3 2>&1',
+        'echo two >> /data/rw.txt; cat /data/rw.txt; true',
+      ].join('\n'), ['--mount', `${ro}:/etc/hosts:ro`, '--mount', `${rw}:/data/rw.txt`]);
+      assert.is(r.error, undefined, r.error);
+      assert.is(r.stdout, [
+        'bind file', "rm: can't remove '/etc/hosts': Device or resource busy",
+        "ln: /etc/h2: Invalid cross-device link", "mv: can't rename '/etc/hosts': Device or resource busy", 'one', 'two', '',
+      ].join('\n'), r.stderr);
+      assert.match(r.stderr, "can't create /etc/hosts: Read-only file system");
+      assert.is(treeDigest(w.bind), before);
+      assert.is(fs.readFileSync(rw, 'utf8'), 'one\ntwo\n');
+      fs.symlinkSync(path.join(w.secretDir, 'secret'), path.join(w.top, 'link'));
+      for (const [src, msg] of [[path.join(w.top, 'link'), /is a symbolic link/], ['/dev/null', /is a device node/]] as const) {
+        const bad = sandbox(p.name, w, 'cat /x', ['--mount', `${src}:/x`]);
+        assert.not.match(bad.stdout, w.secret);
+        assert.match(bad.stderr, msg, bad.stderr);
+      }
+    } finally {
+      fs.rmSync(rw, { force: true });
+      fs.rmSync(path.join(w.top, 'link'), { force: true });
+    }
+  });
+
   s.run();
 }
 

@@ -317,6 +317,34 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
     ok(c, ['delete', '--force', 'bg']);
   });
 
+  t('file bind mounts: a ro file at /etc/hosts (EROFS) and a rw one at /data.txt whose writes reach the host', () => {
+    const hosts = path.join(c.dir, 'hosts'), data = path.join(c.dir, 'data.txt');
+    fs.writeFileSync(hosts, '10.1.2.3 db\n');
+    fs.writeFileSync(data, 'before\n');
+    const b = bundle(c, ['sh', '-c', 'cat /etc/hosts /data.txt; echo bad >> /etc/hosts || echo ro-refused; echo after >> /data.txt; rm /data.txt || echo kept'], (s) => {
+      s.mounts.push({ destination: '/etc/hosts', type: 'bind', source: hosts, options: ['rbind', 'ro'] });
+      s.mounts.push({ destination: '/data.txt', type: 'bind', source: data, options: ['rbind', 'rw'] });
+    });
+    const r = runtime(c, ['run', '--bundle', b, 'filebind']);
+    assert.is(r.stdout, '10.1.2.3 db\nbefore\nro-refused\nkept\n', r.stderr);
+    // The root is read-only here: unlinking the mount point fails on the root's mount first (as on Linux).
+    assert.is(r.stderr, "sh: can't create /etc/hosts: Read-only file system\nrm: can't remove '/data.txt': Read-only file system\n");
+    assert.is(read(hosts), '10.1.2.3 db\n');
+    assert.is(read(data), 'before\nafter\n');
+  });
+
+  t('file bind mounts: a FIFO, a device node or a symlink out of the bundle as the source is refused by name', () => {
+    const fifo = path.join(c.dir, 'bind.fifo');
+    spawnSync('mkfifo', [fifo]);
+    const withSource = (source: string) => bundle(c, ['true'], (s) => { s.mounts.push({ destination: '/x', type: 'bind', source, options: ['rbind'] }); });
+    fails(c, ['create', '--bundle', withSource(fifo), 'fifo'], /mount bind at \/x: source .*bind\.fifo is a FIFO; tsvisor bind-mounts directories and regular files only/);
+    fails(c, ['create', '--bundle', withSource('/dev/null'), 'devnull'], /source \/dev\/null is a device node/);
+    const b = withSource('escape');
+    fs.symlinkSync('/etc/passwd', path.join(b, 'escape'));
+    fails(c, ['create', '--bundle', b, 'escape'], /source .*escape is a symbolic link that leads out of the bundle/);
+    for (const id of ['fifo', 'devnull', 'escape']) assert.ok(!fs.existsSync(path.join(c.root, id)));
+  });
+
   t('spec, features and --version as runc has them', () => {
     const d = path.join(c.dir, 'specdir');
     fs.mkdirSync(d);

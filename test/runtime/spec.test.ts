@@ -103,7 +103,13 @@ test('mounts: bind, tmpfs and the standard file systems are planned; others are 
   assert.throws(() => planMounts([{ destination: '/elsewhere', type: 'proc' }], bundle), /serves proc only at \/proc/);
   assert.throws(() => planMounts([{ destination: '/x', type: 'bind', source: 'nothere' }], bundle), /does not exist/);
   fs.writeFileSync(path.join(bundle, 'afile'), '');
-  assert.throws(() => planMounts([{ destination: '/etc/hosts', type: 'bind', source: 'afile' }], bundle), /is a file; tsvisor bind-mounts directories only/);
+  assert.equal(planMounts([{ destination: '/etc/hosts/', type: 'bind', source: 'afile', options: ['ro'] }], bundle),
+    [{ kind: 'bind', destination: '/etc/hosts', source: path.join(fs.realpathSync(bundle), 'afile'), readonly: true }]);
+  fs.symlinkSync('afile', path.join(bundle, 'alink'));
+  assert.equal(planMounts([{ destination: '/a', type: 'bind', source: 'alink' }], bundle)[0], { kind: 'bind', destination: '/a', source: path.join(fs.realpathSync(bundle), 'afile'), readonly: false });
+  fs.symlinkSync('/etc/passwd', path.join(bundle, 'out'));
+  assert.throws(() => planMounts([{ destination: '/a', type: 'bind', source: 'out' }], bundle), /symbolic link that leads out of the bundle/);
+  assert.throws(() => planMounts([{ destination: '/a', type: 'bind', source: '/dev/null' }], bundle), /is a device node; tsvisor bind-mounts directories and regular files only/);
   assert.throws(() => planMounts([{ destination: '/x', type: 'tmpfs', options: ['ro'] }], bundle), /read-only tmpfs/);
   assert.throws(() => planMounts([{ destination: '/x', type: 'tmpfs', options: ['huge=always'] }], bundle), /option "huge=always" is not supported/);
 });

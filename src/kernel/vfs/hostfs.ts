@@ -1,5 +1,6 @@
 // hostfs: a host directory (the sandbox root, or a --mount bind), read-only,
-// or written through when configured (--rootfs-writable, a read-write bind).
+// or written through when configured (--rootfs-writable, a read-write bind); or
+// one regular host file (a file bind mount: its root inode is that file).
 //
 // Every lookup opens exactly one component relative to its directory's O_PATH fd
 // with openat2(O_PATH|O_NOFOLLOW, RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|
@@ -74,13 +75,32 @@ export class HostFs {
 
   /** Opens the root directory; throws when it cannot (a bad --root is the user's error).
    *  writable: changes go through to the host directory (--rootfs-writable, rw binds). */
-  constructor(rootDir: string, readonly writable = false, revalidate = false) {
-    const fd = host.openat(AT_FDCWD, rootDir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+  constructor(rootDir: string | number, readonly writable = false, revalidate = false) {
+    // A number: the O_PATH fd of one regular file (bindSource), which becomes the root inode.
+    const fd = typeof rootDir === 'number' ? rootDir : host.openat(AT_FDCWD, rootDir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0) throw new Error(`cannot open the root directory ${rootDir}: errno ${-fd}`);
     if (host.fstat(fd, sbuf, 0) < 0) { host.close(fd); throw new Error(`cannot stat the root directory ${rootDir}`); }
     this.sb = new Superblock('hostfs', allocAnonDev(), allocMntId(), !writable, OVERLAYFS_SUPER_MAGIC, ST_NODEV);
     this.root = new HostInode(this.sb, fd, null, '/', sdv);
     if (revalidate) revalidating.add(this.sb);
+  }
+
+  /** A bind mount's source, a host directory or one regular file (a file bind: /etc/hosts,
+   *  /etc/resolv.conf, secrets). The last component is opened O_PATH|O_NOFOLLOW and the type
+   *  read from that fd: a symlink, device node, FIFO or socket is refused, never opened.
+   *  Throws with a message for the user. */
+  static bindSource(source: string, writable: boolean): HostFs {
+    const fd = host.openat(AT_FDCWD, source, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+    if (fd < 0) throw new Error(`cannot open the bind source ${source}: errno ${-fd}`);
+    if (host.fstat(fd, sbuf, 0) < 0) { host.close(fd); throw new Error(`cannot stat the bind source ${source}`); }
+    const type = statMode(sdv, 0) & S_IFMT;
+    if (type === S_IFDIR) { host.close(fd); return new HostFs(source, writable, true); }
+    if (type !== S_IFREG) {
+      host.close(fd);
+      const what = type === S_IFLNK ? 'a symbolic link' : type === S_IFIFO ? 'a FIFO' : type === S_IFSOCK ? 'a socket' : 'a device node';
+      throw new Error(`the bind source ${source} is ${what}; tsvisor bind-mounts directories and regular files only`);
+    }
+    return new HostFs(fd, writable);
   }
 }
 
@@ -159,8 +179,11 @@ export class HostInode extends Inode {
    *  it is still the inode looked up. A host fd or -errno. */
   openHost(): number {
     const parent = this.parentInode;
-    if (parent === null) return -EISDIR;
-    const fd = host.openat2(parent.fd, hostName(this.name), OPEN_FILE_FLAGS, 0, HOST_RESOLVE);
+    if (parent === null && !this.isReg) return -EISDIR;
+    // The root of a file bind has no parent here: it is reopened through its own O_PATH fd (the
+    // inode checked to be a regular file when it was opened; a regular file's open cannot block).
+    const fd = parent === null ? this.reopen(O_RDONLY)
+      : host.openat2(parent.fd, hostName(this.name), OPEN_FILE_FLAGS, 0, HOST_RESOLVE);
     if (fd < 0) return mapHostError(fd);
     if (host.fstat(fd, sbuf, 0) < 0 || statIno(sdv, 0) !== this.ino || statDev(sdv, 0) !== this.hostDev ||
         (statMode(sdv, 0) & S_IFMT) !== S_IFREG) {

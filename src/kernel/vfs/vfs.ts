@@ -4,7 +4,7 @@
 // --mount binds and tmpfs), the dentry cache, and the open worker every
 // open-like call goes through (open, openat, openat2, creat, execve's open,
 // /proc/self/fd reopens).
-import { EACCES, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR } from '../errno';
+import { EACCES, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EROFS } from '../errno';
 import {
   O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDONLY,
   O_TRUNC, __O_TMPFILE,
@@ -34,10 +34,10 @@ import { createIn, truncateInode, vfsCreate, vfsTmpfile } from './vfs_ops';
  *  run`), read-only, or written through (--rootfs-writable). */
 export type RootMode = 'overlay' | 'readonly' | 'writable';
 
-/** A --mount: a host directory (read-only or not) or a fresh tmpfs at a guest path. */
+/** A --mount: a host directory or regular file (read-only or not) or a fresh tmpfs at a guest path. */
 export interface MountSpec {
   kind: 'bind' | 'tmpfs';
-  /** The host directory of a bind mount. */
+  /** The host directory or regular file of a bind mount. */
   source?: string;
   /** The guest path (absolute). */
   target: string;
@@ -154,11 +154,15 @@ export class Vfs {
   }
 
   /** A --mount: resolves the guest path's parent inside the tree (making the directory in the
-   *  overlay when it is missing) and mounts there. Throws with a message for the user. */
+   *  overlay when it is missing) and mounts there. A bind of a regular file goes over a file
+   *  (made empty when the root lacks it, as runc makes it). Throws with a message for the user. */
   addMount(m: MountSpec): void {
     const ctx: VfsCtx = { root: this.root, task: null, creds: null };
     const target = m.target.replace(/\/+$/, '');
     if (!target.startsWith('/') || target === '') throw new Error(`--mount: ${m.target}: the guest path must be absolute and not /`);
+    // The source is opened (and its type read) first: a source that cannot be served changes nothing.
+    const bind = m.kind === 'bind' ? HostFs.bindSource(m.source!, !m.readonly) : null;
+    const wantDir = bind === null || bind.root.isDir;
     // Missing parents are made (mkdir -p), as runsc makes mount points.
     const parts = target.split('/').filter((x) => x.length > 0);
     for (let i = 1; i < parts.length; i++) {
@@ -174,23 +178,31 @@ export class Vfs {
     const p = walkParent(ctx, this.root, target);
     if (typeof p === 'number') throw new Error(`--mount: ${m.target}: its parent directory is not in the sandbox (errno ${-p})`);
     try {
-      if (p.type !== LAST_NORM) throw new Error(`--mount: ${m.target}: not a directory name`);
+      if (p.type !== LAST_NORM) throw new Error(`--mount: ${m.target}: not a ${wantDir ? 'directory' : 'file'} name`);
       const existing = walk(ctx, this.root, target, LOOKUP_FOLLOW);
       if (typeof existing === 'number') {
-        const d = createIn(ctx, p.dir, p.last, S_IFDIR | 0o755, 0, null);
-        if (typeof d === 'number') throw new Error(`--mount: ${m.target}: no such directory in the root, and it cannot be made there (errno ${-d})`);
-        d.put();
+        const d = createIn(ctx, p.dir, p.last, wantDir ? S_IFDIR | 0o755 : S_IFREG | 0o644, 0, null);
+        // A read-only root cannot take the mount point (runc makes it before the root turns
+        // read-only): the mount is grafted on the name alone, reachable by path, though the
+        // directory's listing does not show it.
+        if (d === -EROFS) { /* grafted below */ } else if (typeof d === 'number') {
+          throw new Error(`--mount: ${m.target}: no such ${wantDir ? 'directory' : 'file'} in the root, and it cannot be made there (errno ${-d})`);
+        } else d.put();
       } else {
         const isDir = existing.inode.isDir;
         existing.put();
-        if (!isDir) throw new Error(`--mount: ${m.target}: not a directory`);
+        // As mount(2): a directory goes over a directory, a file over a non-directory.
+        if (wantDir && !isDir) throw new Error(`--mount: ${m.target}: not a directory`);
+        if (!wantDir && isDir) throw new Error(`--mount: ${m.target}: is a directory, and the source ${m.source} is a file`);
       }
-      if (m.kind === 'tmpfs') {
+      if (bind === null) {
         this.mountTmpfs(p.dir, p.last, 'rw,nosuid,nodev', 0o1777);
       } else {
-        const fs = new HostFs(m.source!, !m.readonly, true);
-        this.mountInode(p.dir, p.last, fs.root, m.source!, m.readonly ? 'ro,relatime' : 'rw,relatime');
+        this.mountInode(p.dir, p.last, bind.root, m.source!, m.readonly ? 'ro,relatime' : 'rw,relatime');
       }
+    } catch (e) {
+      bind?.root.release();
+      throw e;
     } finally {
       p.dir.put();
     }
