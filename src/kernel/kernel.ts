@@ -3,7 +3,7 @@
 // to Node's event loop only when every task is parked (DESIGN.md, run loop).
 import { EV_FAULT, EV_INTERRUPTED, EV_PANIC, EV_SYSCALL, PF_INSTR, PF_PRESENT, PF_WRITE, VEC_AC, VEC_BP, VEC_BR, VEC_DB, VEC_DE, VEC_GP, VEC_MF, VEC_NM, VEC_OF, VEC_PF, VEC_SS, VEC_UD, VEC_XM, type Platform } from '../platform/platform';
 import { RAX, RIP, ORIG_RAX } from '../platform/regs';
-import { EAGAIN, ENOENT, ENOSYS, errnoName } from './errno';
+import { EAGAIN, EINVAL, ENOENT, ENOSYS, errnoName } from './errno';
 import { FAULT_OK, FAULT_OOM, FAULT_SEGV_ACCERR, FAULT_SIGBUS, MM, setTaskSize } from './mm/mm';
 import type { MemoryFile } from './mm/memory_file';
 import {
@@ -11,7 +11,7 @@ import {
   SEGV_ACCERR, SEGV_MAPERR, FPE_INTDIV, ILL_ILLOPN, TRAP_BRKPT, BUS_ADRALN,
 } from './signals';
 import { deliverSignals, hasDeliverable, makeInfo, recordFault, sendToGroup, sendToTask } from './task_signals';
-import { sigBit } from './sigqueue';
+import { sigBit, type SigInfo } from './sigqueue';
 import { SIG_DFL, SIG_IGN } from './abi/sigframe';
 import type { ThreadGroup } from './thread_group';
 import { bindGroup, exitGroup, exitTask, reap } from './task_exit';
@@ -21,6 +21,10 @@ import { chargeSys, chargeUser, cpuTimerLeftNs } from './cputime';
 import { performance } from 'perf_hooks'; // the module's binding: cheaper than the global getter
 import { RET_BLOCK, RET_NO_WRITEBACK, type SyscallEntry } from './syscalls/types';
 import { buildTable } from './syscalls/table';
+import { attachFilter, seccompEnter } from './syscalls/seccomp';
+import { checkProgram, programOf, type BpfInsn } from './seccomp_bpf';
+import { capsOnExec } from './syscalls/identity';
+import { capMask } from './abi/capability';
 import { Credentials, SignalHandlers, Task, TASK_BLOCKED, TASK_EXITED, TASK_RUNNABLE } from './task';
 import { FdTable, release } from './vfs/fd_table';
 import type { Vfs } from './vfs/vfs';
@@ -59,12 +63,24 @@ export interface SpawnOptions {
   /** Supplementary groups. */
   groups?: number[];
   noNewPrivs?: boolean;
+  /** Capability sets the process holds before it runs its program (capability numbers; what
+   *  runc sets before execve): the program starts with what execve makes of them. Absent: root
+   *  has every capability, other users none. */
+  capabilities?: CapabilitySets;
+  /** A seccomp filter installed before the program runs (as runc installs config.json's
+   *  linux.seccomp just before execve): a classic BPF program and SECCOMP_FILTER_FLAG_* flags. */
+  seccomp?: { program: readonly BpfInsn[]; flags: number };
   limits?: Limits;
   /** Called with the wait status when a process other than init exits (it is reaped then). */
   onExit?: (waitStatus: number) => void;
   /** Called once the guest has dropped its last reference to the description made from
    *  stdio[i] (so the caller may close a host fd it handed over). */
   onStdioReleased?: (hostFd: number) => void;
+}
+
+/** The five capability sets of a process, as lists of capability numbers (abi/capability.ts). */
+export interface CapabilitySets {
+  bounding: number[]; effective: number[]; permitted: number[]; inheritable: number[]; ambient: number[];
 }
 
 /** Why the sandbox ended: the init process's wait status, or a kernel failure. */
@@ -147,6 +163,20 @@ export class Kernel {
       // A non-root user starts without capabilities (execve as a non-root uid, no file caps).
       if (creds.uid !== 0) { creds.capEffLo = creds.capEffHi = creds.capPrmLo = creds.capPrmHi = 0; }
     }
+    if (o.capabilities) {
+      const c = o.capabilities;
+      [creds.capBndLo, creds.capBndHi] = capMask(c.bounding);
+      [creds.capEffLo, creds.capEffHi] = capMask(c.effective);
+      [creds.capPrmLo, creds.capPrmHi] = capMask(c.permitted);
+      [creds.capInhLo, creds.capInhHi] = capMask(c.inheritable);
+      // An ambient capability must be permitted and inheritable (PR_CAP_AMBIENT_RAISE's rule).
+      const [aLo, aHi] = capMask(c.ambient);
+      creds.capAmbLo = (aLo & creds.capPrmLo & creds.capInhLo) >>> 0;
+      creds.capAmbHi = (aHi & creds.capPrmHi & creds.capInhHi) >>> 0;
+      // Then the execve of the program: root gets the bounding set, others their ambient set.
+      capsOnExec(creds, o.noNewPrivs ?? false);
+    }
+    if (o.seccomp && !checkProgram(programOf(o.seccomp.program))) return -EINVAL;
     const fs = this.vfs.newFsContext();
     const ctx = fs.ctx(null, creds);
     if (o.cwd && o.cwd !== '/') {
@@ -178,6 +208,10 @@ export class Kernel {
     const tid = this.nextTid++;
     const t = new Task(this, tid, tid, 0, mm, files, fs, new SignalHandlers(), creds, this.platform.newFpuState(), o.limits ?? new Limits());
     t.noNewPrivs = o.noNewPrivs ?? false;
+    if (o.seccomp) {
+      const e = attachFilter(t, programOf(o.seccomp.program), o.seccomp.flags);
+      if (e !== 0) { release(exe.file); mm.destroy(); files.release(); fs.release(); return e < 0 ? e : -EINVAL; }
+    }
     t.comm = (o.path.split('/').pop() ?? o.path).slice(0, 15);
     const r = loadProgram(t, mm, exe, {
       argv: o.argv.map((s) => Buffer.from(s)), envp: o.envp.map((s) => Buffer.from(s)), cpu: this.cpu,
@@ -362,7 +396,10 @@ export class Kernel {
         chargeUser(t, (t1 - t0) * 1e6);
         this.acctTask = t; this.acctStamp = t1;
         switch (ev.kind) {
-          case EV_SYSCALL: this.dispatch(t); break;
+          case EV_SYSCALL:
+            // seccomp: one check of a number when the task has no mode (the common case).
+            if (t.seccompMode === 0 || seccompEnter(t)) this.dispatch(t);
+            break;
           case EV_FAULT: this.handleFault(t, ev.vector, ev.errorCode, ev.faultAddr); break;
           case EV_INTERRUPTED:
             // The tick: let the others run and the event loop breathe.
@@ -473,14 +510,20 @@ export class Kernel {
 
   /** A synchronous signal from a fault: if it is blocked or ignored the process dies, as Linux's force_sig. */
   forceSignal(t: Task, sig: number, code: number, addr: number): void {
+    const info = makeInfo(sig, code);
+    info.addr = addr;
+    this.forceSignalInfo(t, info);
+  }
+
+  /** forceSignal with a siginfo made by the caller (seccomp's SIGSYS). */
+  forceSignalInfo(t: Task, info: SigInfo): void {
+    const sig = info.signo;
     const act = t.sighand.actions[sig]!;
     const [lo, hi] = sigBit(sig);
     if (act.handler === SIG_IGN || ((t.sigMaskLo & lo) | (t.sigMaskHi & hi)) !== 0) {
       act.handler = SIG_DFL;
       t.sigMaskLo = (t.sigMaskLo & ~lo) >>> 0; t.sigMaskHi = (t.sigMaskHi & ~hi) >>> 0;
     }
-    const info = makeInfo(sig, code);
-    info.addr = addr;
     sendToTask(t, info, true);
   }
 

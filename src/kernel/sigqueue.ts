@@ -14,6 +14,9 @@ export class SigInfo {
   addr = 0;
   utime = 0;
   stime = 0;
+  /** SIGSYS from seccomp (SYS_SECCOMP): the call's number and audit arch (si_call_addr is addr). */
+  syscall = 0;
+  arch = 0;
 }
 
 export class SigQueue {

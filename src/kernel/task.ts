@@ -15,6 +15,7 @@ import type { FdTable } from './vfs/fd_table';
 import type { FsContext } from './vfs/fs_context';
 import type { Kernel } from './kernel';
 import { CAP_FULL_HI, CAP_FULL_LO } from './abi/capability';
+import type { SeccompFilter } from './seccomp_bpf';
 
 export const TASK_RUNNABLE = 0, TASK_BLOCKED = 1, TASK_EXITED = 2, TASK_STOPPED = 3;
 
@@ -110,6 +111,11 @@ export class Task {
   vforkChild: Task | null = null;
   pdeathSignal = 0;
   noNewPrivs = false;
+  /** seccomp (syscalls/seccomp.ts): the mode (0 disabled, 1 strict, 2 filter) and the newest
+   *  filter of the chain this task runs at each syscall entry. Inherited by clone, kept across
+   *  execve; the run loop checks the mode alone when it is 0. */
+  seccompMode = 0;
+  seccompFilter: SeccompFilter | null = null;
   /** Scheduling attributes (sched.ts): kept and reported as Linux does; the kernel's scheduler
    *  is round-robin whatever they say. Inherited by clone. */
   nice = 0;

@@ -61,6 +61,7 @@ export function cloneTask(t: Task, a: CloneArgs): Task | number {
   }
   c.comm = t.comm;
   c.noNewPrivs = t.noNewPrivs;
+  c.seccompMode = t.seccompMode; c.seccompFilter = t.seccompFilter; // copy_seccomp
   c.nice = t.nice; c.ioprio = t.ioprio; c.personality = t.personality;
   if (t.schedResetOnFork) { c.schedPolicy = t.schedPolicy === 1 || t.schedPolicy === 2 ? 0 : t.schedPolicy; c.schedPriority = 0; if (c.nice < 0) c.nice = 0; }
   else { c.schedPolicy = t.schedPolicy; c.schedPriority = t.schedPriority; }

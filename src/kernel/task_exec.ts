@@ -81,7 +81,7 @@ export function execve(t: Task, path: string, argv: Uint8Array[], envp: Uint8Arr
   t.clearChildTid = 0;
   t.robustListHead = 0;
   t.comm = (execPath.split('/').pop() ?? '').slice(0, 15);
-  capsOnExec(t.creds);
+  capsOnExec(t.creds, t.noNewPrivs);
   for (let i = 0; i < REG_COUNT; i++) t.regs.set(i, 0);
   t.regs.set(RIP, r.entry);
   t.regs.set(RSP, r.sp);

@@ -9,8 +9,9 @@ import {
   SC_FPSTATE, SC_OLDMASK, SC_R10, SC_R11, SC_R12, SC_R13, SC_R14, SC_R15, SC_R8, SC_R9, SC_RAX, SC_RBP, SC_RBX,
   SC_RCX, SC_RDI, SC_RDX, SC_RIP, SC_RSI, SC_RSP, SC_SS, SC_TRAPNO, SIG_DFL, SIG_IGN, SI_ADDR, SI_CODE, SI_ERRNO,
   SI_PID, SI_SIGNO, SI_STATUS, SI_STIME, SI_UID, SI_UTIME, UC_FLAGS, UC_FP_XSTATE, UC_MCONTEXT, UC_SIGCONTEXT_SS,
-  UC_SIGMASK, UC_STACK, UC_STRICT_RESTORE_SS, SI_VALUE,
+  UC_SIGMASK, UC_STACK, UC_STRICT_RESTORE_SS, SI_VALUE, SI_CALL_ADDR, SI_SYSCALL, SI_ARCH,
 } from './abi/sigframe';
+import { SYS_SECCOMP } from './abi/seccomp';
 import { SigInfo, sigBit } from './sigqueue';
 import {
   DefaultAction, defaultAction, SIGBUS, SIGCHLD, SIGCONT, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGSTOP, SIGSYS,
@@ -399,6 +400,11 @@ export function writeSiginfo(dv: DataView, off: number, info: SigInfo): void {
   const sig = info.signo;
   if (sig === SIGSEGV || sig === SIGBUS || sig === SIGILL || sig === SIGFPE || (sig === SIGTRAP && info.code > 0)) {
     put64(dv, off + SI_ADDR, info.addr);
+  } else if (sig === SIGSYS && info.code === SYS_SECCOMP) {
+    // _sigsys: si_call_addr, si_syscall, si_arch.
+    put64(dv, off + SI_CALL_ADDR, info.addr);
+    dv.setInt32(off + SI_SYSCALL, info.syscall, true);
+    dv.setUint32(off + SI_ARCH, info.arch, true);
   } else if (sig === SIGCHLD) {
     dv.setInt32(off + SI_PID, info.pid, true);
     dv.setInt32(off + SI_UID, info.uid, true);

@@ -28,6 +28,8 @@ export const FP_XSTATE_MAGIC2_SIZE = 4;
 /** siginfo field offsets (the _sifields union starts at 16). */
 export const SI_SIGNO = 0, SI_ERRNO = 4, SI_CODE = 8, SI_PID = 16, SI_UID = 20, SI_STATUS = 24,
   SI_UTIME = 32, SI_STIME = 40, SI_VALUE = 24, SI_ADDR = 16, SI_TIMERID = 16, SI_OVERRUN = 20;
+/** _sigsys (SIGSYS from seccomp): si_call_addr, si_syscall, si_arch. */
+export const SI_CALL_ADDR = 16, SI_SYSCALL = 24, SI_ARCH = 28;
 export const SIGINFO_SIZE = 128;
 
 /** Signal action flags. */

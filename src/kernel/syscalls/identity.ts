@@ -225,14 +225,17 @@ export const sysCapset: Handler = (t) => {
 
 /** execve's credential rules for a file without set-id bits or file capabilities: the saved
  *  and file-system ids become the effective ones; root (real or effective uid 0) gets the
- *  bounding set of capabilities, everyone else keeps only ambient ones (cap_bprm_creds_from_file). */
-export function capsOnExec(c: Credentials): void {
+ *  bounding and inheritable sets, everyone else keeps only ambient ones; with no_new_privs a
+ *  program gains no capability its caller was not permitted (cap_bprm_creds_from_file). */
+export function capsOnExec(c: Credentials, noNewPrivs = false): void {
   // The saved and file-system ids follow the effective ones across execve.
   c.suid = c.fsuid = c.euid;
   c.sgid = c.fsgid = c.egid;
   c.keepCaps = false;
   if (c.uid === 0 || c.euid === 0) {
-    c.capPrmLo = (c.capBndLo | c.capInhLo) >>> 0; c.capPrmHi = (c.capBndHi | c.capInhHi) >>> 0;
+    let lo = (c.capBndLo | c.capInhLo) >>> 0, hi = (c.capBndHi | c.capInhHi) >>> 0;
+    if (noNewPrivs && ((lo & ~c.capPrmLo) | (hi & ~c.capPrmHi)) !== 0) { lo = (lo & c.capPrmLo) >>> 0; hi = (hi & c.capPrmHi) >>> 0; }
+    c.capPrmLo = (lo | c.capAmbLo) >>> 0; c.capPrmHi = (hi | c.capAmbHi) >>> 0;
     if (c.euid === 0) { c.capEffLo = c.capPrmLo; c.capEffHi = c.capPrmHi; } else { c.capEffLo = c.capAmbLo; c.capEffHi = c.capAmbHi; }
   } else {
     c.capPrmLo = c.capAmbLo; c.capPrmHi = c.capAmbHi;

@@ -10,6 +10,8 @@ import type { Task } from '../task';
 import { RET_NO_WRITEBACK, type Handler } from './types';
 import { exitGroup, exitTask } from '../task_exit';
 import { encodeRusage, RUSAGE_SIZE } from '../abi/rusage';
+import { CAP_LAST_CAP } from '../abi/capability';
+import { prctlGetSeccomp, prctlSetSeccomp } from './seccomp';
 
 /** implements Linux getpid(2) */
 export const sysGetpid: Handler = (t) => t.tgid;
@@ -132,13 +134,16 @@ export const sysPrctl: Handler = (t) => {
       return 0;
     case PR_GET_NO_NEW_PRIVS: return t.noNewPrivs ? 1 : 0;
     case PR_GET_TID_ADDRESS: return t.mm.writeU64(a2, t.clearChildTid) < 0 ? -EFAULT : 0;
-    case PR_GET_SECCOMP: return 0;
-    case PR_CAPBSET_READ: return a2 <= 40 ? 1 : -EINVAL;
+    case PR_GET_SECCOMP: return prctlGetSeccomp(t);
+    case PR_SET_SECCOMP: return prctlSetSeccomp(t, a2, t.regs.arg(2));
+    case PR_CAPBSET_READ:
+      // Whether the capability is in the bounding set (cap_prctl_drop's check of the number first).
+      if (a2 > CAP_LAST_CAP) return -EINVAL;
+      return a2 < 32 ? (t.creds.capBndLo >>> a2) & 1 : (t.creds.capBndHi >>> (a2 - 32)) & 1;
     case PR_SET_THP_DISABLE: case PR_SET_TIMERSLACK: case PR_SET_KEEPCAPS: case PR_MCE_KILL: case PR_SET_VMA:
       return 0;
     case PR_GET_THP_DISABLE: case PR_GET_KEEPCAPS: case PR_MCE_KILL_GET: return 0;
     case PR_GET_TIMERSLACK: return 50000;
-    case PR_SET_SECCOMP: return -EINVAL;
     default: return -EINVAL;
   }
 };

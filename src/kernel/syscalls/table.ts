@@ -21,9 +21,10 @@ import { socketSyscalls } from './socket';
 import { socketMsgSyscalls } from './socket_msg';
 import { socketOptSyscalls } from './socket_opt';
 import { signalfdSyscalls } from './signalfd';
+import { seccompSyscalls } from './seccomp';
 
 /** Handler families, one per file; names are Linux's. */
-const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, cloneSyscalls, execSyscalls, waitSyscalls, signalSendSyscalls, signalfdSyscalls, identitySyscalls, schedSyscalls, mmRemapSyscalls, socketSyscalls, socketMsgSyscalls, socketOptSyscalls, ...fsFamilies];
+const FAMILIES: Record<string, Handler>[] = [mmSyscalls, processSyscalls, infoSyscalls, timeSyscalls, signalSyscalls, futexSyscalls, cloneSyscalls, execSyscalls, waitSyscalls, signalSendSyscalls, signalfdSyscalls, identitySyscalls, schedSyscalls, mmRemapSyscalls, socketSyscalls, socketMsgSyscalls, socketOptSyscalls, seccompSyscalls, ...fsFamilies];
 
 /** Calls that work but not completely: what is missing. */
 const PARTIAL: Record<string, string> = {

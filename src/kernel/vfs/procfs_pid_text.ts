@@ -231,7 +231,8 @@ export function statusText(p: ProcTarget): string {
   L.push(`CapInh:\t${cap(cr?.capInhLo, cr?.capInhHi)}`, `CapPrm:\t${cap(cr?.capPrmLo, cr?.capPrmHi)}`,
     `CapEff:\t${cap(cr?.capEffLo, cr?.capEffHi)}`, `CapBnd:\t${cap(cr?.capBndLo, cr?.capBndHi)}`,
     `CapAmb:\t${cap(cr?.capAmbLo, cr?.capAmbHi)}`);
-  L.push(`NoNewPrivs:\t${t?.noNewPrivs ? 1 : 0}`, 'Seccomp:\t0', 'Seccomp_filters:\t0',
+  L.push(`NoNewPrivs:\t${t?.noNewPrivs ? 1 : 0}`, `Seccomp:\t${t?.seccompMode ?? 0}`,
+    `Seccomp_filters:\t${t?.seccompFilter?.count ?? 0}`,
     'Speculation_Store_Bypass:\tvulnerable', 'SpeculationIndirectBranch:\talways enabled');
   L.push(`Cpus_allowed:\t${((1 << NR_CPUS) - 1).toString(16)}`, `Cpus_allowed_list:\t${NR_CPUS > 1 ? `0-${NR_CPUS - 1}` : '0'}`);
   L.push(`Mems_allowed:\t${Array(31).fill('00000000').join(',')},00000001`, 'Mems_allowed_list:\t0');

@@ -11,11 +11,12 @@ import { O_NONBLOCK } from '../abi/fcntl';
 import { POLLIN } from '../abi/poll';
 import {
   SIGNALFD_SIGINFO_SIZE, SSI_ADDR, SSI_CODE, SSI_ERRNO, SSI_INT, SSI_PID, SSI_PTR, SSI_SIGNO, SSI_STATUS, SSI_STIME,
-  SSI_UID, SSI_UTIME,
+  SSI_UID, SSI_UTIME, SSI_CALL_ADDR, SSI_SYSCALL, SSI_ARCH,
 } from '../abi/signalfd';
+import { SYS_SECCOMP } from '../abi/seccomp';
 import { ReadyQueue } from '../poll';
 import type { SigInfo, SigQueue } from '../sigqueue';
-import { SIGBUS, SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from '../signals';
+import { SIGBUS, SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGSYS, SIGTRAP } from '../signals';
 import type { SignalHandlers, SignalfdWatcher, Task } from '../task';
 import { RET_BLOCK } from '../syscalls/types';
 import { AnonFile } from './anon';
@@ -45,6 +46,13 @@ function encode(info: SigInfo): void {
   if (code > SI_USER && code < SI_KERNEL) {
     const limit = FAULT_CODES[sig];
     if (limit !== undefined && code <= limit) { put64(SSI_ADDR, info.addr); return; }
+    if (sig === SIGSYS && code === SYS_SECCOMP) {
+      // SIL_SYS: the call seccomp stopped.
+      put64(SSI_CALL_ADDR, info.addr);
+      dv.setInt32(SSI_SYSCALL, info.syscall, true);
+      dv.setUint32(SSI_ARCH, info.arch, true);
+      return;
+    }
     if (sig === SIGCHLD && code <= 6) {
       dv.setUint32(SSI_PID, info.pid, true);
       dv.setUint32(SSI_UID, info.uid, true);
