@@ -69,7 +69,7 @@ export async function ociMain(argv: string[]): Promise<number> {
     const root = path.resolve(o.root);
     log ??= new RuntimeLog(o.log, o.logFormat, o.debug, !o.log);
     return {
-      root, log, platform: o.platform, childEntry: path.join(__dirname, 'oci_child.js'),
+      root, log, platform: o.platform, childEntry: path.join(__dirname, 'boot.js'),
       childGlobals: { root, log: o.log ? path.resolve(o.log) : undefined, logFormat: o.logFormat, debug: o.debug, platform: o.platform },
     };
   };

@@ -1,8 +1,8 @@
 // The detached children of the OCI commands: `sandbox` (what `create` leaves
 // running: the kernel of one container) and `exec-proxy` (what `exec --detach`
 // leaves running for one guest process). Started as
-//   node oci_child.js <mode> <json>
-// with fds 0-2 the container's stdio and fd 3 the ready pipe. Nothing is written
+//   node boot.js <mode> <json>
+// (boot.ts loads this module and calls childMain) with fds 0-2 the container's stdio and fd 3 the ready pipe. Nothing is written
 // to fds 0-2: messages go to the runtime log.
 import * as fs from 'fs';
 import { RuntimeLog } from '../runtime/log';
@@ -15,7 +15,7 @@ import { cpuFacts } from './cpu';
 
 const READY_FD = 3;
 
-async function childMain(argv: string[]): Promise<number> {
+export async function childMain(argv: string[]): Promise<number> {
   const mode = argv[2];
   const args = JSON.parse(argv[3] ?? '{}') as { globals: ChildGlobals; [k: string]: unknown };
   const g = args.globals;
@@ -51,4 +51,4 @@ async function childMain(argv: string[]): Promise<number> {
   }
 }
 
-childMain(process.argv).then((status) => process.exit(status), () => process.exit(125));
+if (require.main === module) childMain(process.argv).then((status) => process.exit(status), () => process.exit(125));

@@ -22,7 +22,7 @@ export interface GlobalOptions {
   root: string;
   log: RuntimeLog;
   platform: string;
-  /** The script the detached children run (dist/src/cli/oci_child.js). */
+  /** The script the detached children run (dist/src/cli/boot.js, which runs oci_child.js). */
   childEntry: string;
   /** The global flags as the children need them (log file and format, debug, platform). */
   childGlobals: ChildGlobals;
