@@ -3,6 +3,7 @@
 #include <linux/falloc.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <v8.h>
 #include "../common.h"
 
 namespace tsv {
@@ -42,10 +43,20 @@ Napi::Value MemFd::Size(const Napi::CallbackInfo& info) { return Napi::Number::N
 
 // view(offset, length): an ArrayBuffer over part of the mapping (no copy). The
 // mapping outlives every view: MemFd is kept alive by the MemoryFile that owns both.
+// Made through V8 itself with its empty deleter, the one kind of external buffer V8
+// does not count as external memory: N-API's external buffers count their whole
+// length, so the views of a 2 GiB sparse file made V8 run a full, heap-shrinking GC
+// ("external memory pressure") in every sandbox's first milliseconds. Node's
+// napi_value is a V8 Local's slot (as Node's own v8impl converts it); the callback's
+// handle scope keeps it alive until it is returned.
 Napi::Value MemFd::View(const Napi::CallbackInfo& info) {
   uint64_t off = ToI64(info[0]), len = ToI64(info[1]);
   if (!base_ || off + len > size_) { ThrowErrno(info.Env(), "MemFd.view", EINVAL); return info.Env().Undefined(); }
-  return Napi::ArrayBuffer::New(info.Env(), base_ + off, len);
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();
+  std::unique_ptr<v8::BackingStore> store =
+      v8::ArrayBuffer::NewBackingStore(base_ + off, len, v8::BackingStore::EmptyDeleter, nullptr);
+  v8::Local<v8::ArrayBuffer> ab = v8::ArrayBuffer::New(isolate, std::move(store));
+  return Napi::Value(info.Env(), reinterpret_cast<napi_value>(*ab));
 }
 
 // fallocate(offset, length): reserve backing pages now, so a later guest touch
