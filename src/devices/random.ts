@@ -2,7 +2,7 @@
 // CSPRNG (never blocking: the pool is always initialised, as on a booted
 // Linux); writes are accepted and ignored (Linux mixes them into the pool
 // without crediting entropy). lseek leaves the position alone (noop_llseek).
-import { randomFillSync } from 'crypto';
+import { randomFill } from '../kernel/host_random';
 import type { Task } from '../kernel/task';
 import { EINVAL } from '../kernel/errno';
 import { CharDeviceFile } from './char_device';
@@ -15,7 +15,7 @@ const intBuf = new Uint8Array(4);
 
 export class RandomFile extends CharDeviceFile {
   override read(_t: Task, dst: Uint8Array, off: number, len: number, _pos: number): number {
-    randomFillSync(dst, off, len);
+    randomFill(dst, off, len);
     return len;
   }
   override write(_t: Task, _src: Uint8Array, _off: number, len: number, _pos: number): number { return len; }

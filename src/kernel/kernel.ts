@@ -35,6 +35,7 @@ import { Timers } from './timers';
 import { FutexTable } from './futex';
 import { Limits } from './limits';
 import { Vdso } from './vdso/vdso';
+import { randomFill } from './host_random';
 
 export interface KernelOptions {
   platform: Platform;
@@ -215,7 +216,7 @@ export class Kernel {
     t.comm = (o.path.split('/').pop() ?? o.path).slice(0, 15);
     const r = loadProgram(t, mm, exe, {
       argv: o.argv.map((s) => Buffer.from(s)), envp: o.envp.map((s) => Buffer.from(s)), cpu: this.cpu,
-      uid: creds.uid, euid: creds.euid, gid: creds.gid, egid: creds.egid, random: (b) => require('crypto').randomFillSync(b),
+      uid: creds.uid, euid: creds.euid, gid: creds.gid, egid: creds.egid, random: (b) => randomFill(b),
       openInterp: (p) => this.vfs.openExec(fs, p, ctx), vdsoBase: 0,
     });
     release(exe.file);

@@ -9,7 +9,7 @@ import { PAGE_SIZE } from './mm/memory_file';
 import type { FileDescription } from './vfs/file';
 import { release } from './vfs/fd_table';
 import type { Task } from './task';
-import { randomInt } from 'crypto';
+import { randomInt } from './host_random';
 
 export interface ExecFile { file: FileDescription; path: string }
 

@@ -494,15 +494,21 @@ const CHOOSERS: Record<string, (s: Slot) => Sig> = {
   mremap: (s) => sig((s.uint(3) & 2) ? 'p, lu, lu, mremap, p -> x' : 'p, lu, lu, mremap -> x'),
 };
 
-/** Per-number signatures (null: raw arguments), built once. */
-const TABLE: (Sig | null)[] = SYSCALL_NAMES.map((name, nr) => {
-  const text = SIGNATURES[name];
-  if (text !== undefined && text !== '*') return sig(text);
-  if (text === '*') return null;
-  const n = SYSCALL_NARGS[nr]!;
-  return name ? sig(Array.from({ length: Math.max(n, 0) }, () => 'raw').join(', ')) : null;
-});
-const UNKNOWN = sig('rawx, rawx, rawx, rawx, rawx, rawx');
+/** Per-number signatures (null: raw arguments), built by the first tracer (not at load:
+ *  every sandbox loads this module, few trace). */
+let TABLE: (Sig | null)[] = [];
+let UNKNOWN: Sig;
+function buildTable(): void {
+  if (TABLE.length) return;
+  TABLE = SYSCALL_NAMES.map((name, nr) => {
+    const text = SIGNATURES[name];
+    if (text !== undefined && text !== '*') return sig(text);
+    if (text === '*') return null;
+    const n = SYSCALL_NARGS[nr]!;
+    return name ? sig(Array.from({ length: Math.max(n, 0) }, () => 'raw').join(', ')) : null;
+  });
+  UNKNOWN = sig('rawx, rawx, rawx, rawx, rawx, rawx');
+}
 const NR_EXIT = syscallNumber('exit'), NR_EXIT_GROUP = syscallNumber('exit_group');
 
 /** Names of the syscalls printed with decoded arguments (the rest print raw). */
@@ -519,6 +525,7 @@ export class Strace {
   private readonly reader = new GuestReader();
 
   constructor(private readonly write: (line: string) => void, opts: StraceOptions = {}) {
+    buildTable();
     this.showPids = opts.showPids ?? false;
     this.column = opts.column ?? 0;
   }

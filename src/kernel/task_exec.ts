@@ -9,6 +9,7 @@ import { SIG_DFL, SIG_IGN } from './abi/sigframe';
 import { SignalHandlers, type Task } from './task';
 import { exitRobustList, exitTask } from './task_exit';
 import { capsOnExec } from './syscalls/identity';
+import { randomFill } from './host_random';
 
 const BINPRM_BUF_SIZE = 256;
 const MAX_INTERP_DEPTH = 4;
@@ -47,7 +48,7 @@ export function execve(t: Task, path: string, argv: Uint8Array[], envp: Uint8Arr
   const mm = new MM(k.mem, k.platform.newAddressSpace());
   const r = loadProgram(t, mm, exe, {
     argv, envp, cpu: k.cpu, uid: t.creds.uid, euid: t.creds.euid, gid: t.creds.gid, egid: t.creds.egid,
-    random: (b) => require('crypto').randomFillSync(b),
+    random: (b) => randomFill(b),
     openInterp: (p) => open(t, p), vdsoBase: 0,
   });
   release(exe.file);

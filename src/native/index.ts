@@ -6,7 +6,13 @@ export type * from './addon';
 const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => unknown;
 const path = require('path') as typeof import('path');
 
-export const addon = bindings({ bindings: 'tsvisor', module_root: path.join(__dirname, '..', '..', '..') }) as Addon;
+const root = path.join(__dirname, '..', '..', '..');
+/** build/Release first, directly: bindings tries its other places first, each a failed require. */
+function load(): Addon {
+  try { return require(path.join(root, 'build', 'Release', 'tsvisor.node')) as Addon; } catch { /* elsewhere */ }
+  return bindings({ bindings: 'tsvisor', module_root: root }) as Addon;
+}
+export const addon = load();
 export const host = addon.host;
 export const hostWrite = addon.hostWrite;
 

@@ -1,5 +1,5 @@
 // System information: uname, sysinfo, scheduler queries, getrandom.
-import { randomFillSync } from 'crypto';
+import { randomFill } from '../host_random';
 import { EFAULT, EINVAL, ESRCH } from '../errno';
 import type { Task } from '../task';
 import type { Handler } from './types';
@@ -80,7 +80,7 @@ export const sysGetrandom: Handler = (t: Task) => {
   if (len > GETRANDOM_MAX) len = GETRANDOM_MAX;
   const mm = t.mm;
   if (mm.translate(buf, len, true) < 0) return -EFAULT;
-  for (let i = 0; i < mm.segCount; i++) randomFillSync(mm.segBuf[i]!, mm.segOff[i], mm.segLen[i]);
+  for (let i = 0; i < mm.segCount; i++) randomFill(mm.segBuf[i]!, mm.segOff[i], mm.segLen[i]);
   return len;
 };
 

@@ -4,7 +4,7 @@
 // writable (0644, like sethostname), everything else is read-only (0444): a
 // write fails with EACCES whatever the caller's capabilities, as sysctl's own
 // permission check does.
-import { randomUUID } from 'crypto';
+import { randomUUID } from '../host_random';
 import { EINVAL, EPERM } from '../errno';
 import type { Kernel } from '../kernel';
 import type { Task } from '../task';
