@@ -333,6 +333,14 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
     assert.is(read(data), 'before\nafter\n');
   });
 
+  t('the mqueue mount: /dev/mqueue is the sandbox\'s queue file system (a queue made by open, read, removed)', () => {
+    const b = bundle(c, ['sh', '-c', 'grep " /dev/mqueue " /proc/mounts; touch /dev/mqueue/q1; ls /dev/mqueue; cat /dev/mqueue/q1; rm /dev/mqueue/q1; ls /dev/mqueue; mkdir /dev/mqueue/d || echo no-dirs']);
+    const r = runtime(c, ['run', '--bundle', b, 'mq']);
+    assert.is(r.stdout, 'mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0\nq1\n' +
+      'QSIZE:0          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     \nno-dirs\n', r.stderr);
+    assert.is(r.stderr, "mkdir: can't create directory '/dev/mqueue/d': Operation not permitted\n");
+  });
+
   t('file bind mounts: a FIFO, a device node or a symlink out of the bundle as the source is refused by name', () => {
     const fifo = path.join(c.dir, 'bind.fifo');
     spawnSync('mkfifo', [fifo]);

@@ -30,7 +30,7 @@ test('the default spec (runc spec) is accepted and normalised', () => {
   assert.equal(c.process.args, ['sh']);
   assert.is(c.memoryLimit, undefined);
   const kinds = c.mounts.map((m) => `${m.kind}:${m.destination}`);
-  assert.equal(kinds, ['builtin:/proc', 'builtin:/dev', 'builtin:/dev/pts', 'builtin:/dev/shm', 'skipped:/dev/mqueue', 'builtin:/sys', 'skipped:/sys/fs/cgroup']);
+  assert.equal(kinds, ['builtin:/proc', 'builtin:/dev', 'builtin:/dev/pts', 'builtin:/dev/shm', 'builtin:/dev/mqueue', 'builtin:/sys', 'skipped:/sys/fs/cgroup']);
 });
 
 test('loadBundle reads config.json and says when it is missing or broken', () => {

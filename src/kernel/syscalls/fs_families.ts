@@ -22,3 +22,7 @@ import { epollSyscalls } from './epoll';
 import { eventfdSyscalls } from './eventfd';
 import { timerfdSyscalls } from './timerfd';
 fsFamilies.push(pipeSyscalls, pollSyscalls, epollSyscalls, eventfdSyscalls, timerfdSyscalls);
+
+// POSIX message queues (mqueue.ts; the queues are files of vfs/mqueue.ts).
+import { mqueueSyscalls } from './mqueue';
+fsFamilies.push(mqueueSyscalls);

@@ -50,6 +50,7 @@ const PARTIAL: Record<string, string> = {
   ioctl: 'generic FIO* requests; terminal ioctls of pseudo-terminals (termios, winsize, pgrp, session, ptys, TIOCSTI, TIOCPKT); TCGETS/TIOCGWINSZ passed through for host terminals; no TCGETA family',
   fcntl: 'no F_SETOWN/SIGIO; F_SETLKW does not detect deadlocks (EDEADLK)',
   openat2: 'RESOLVE_CACHED gives EAGAIN (callers retry without it)',
+  mq_notify: 'SIGEV_NONE and SIGEV_SIGNAL; SIGEV_THREAD needs a netlink socket, which tsvisor lacks (ENOTSOCK or EINVAL for the fd given, as Linux; glibc then fails with ENOSYS)',
 };
 /** The change calls of fs_modify.ts (tmpfs, the overlay, writable hostfs). */
 PARTIAL.mknod = PARTIAL.mknodat = 'FIFOs, sockets and regular files; device nodes give EPERM (no CAP_MKNOD in a sandbox)';

@@ -1,6 +1,6 @@
 // devfs: tsvisor's own /dev (the root directory's /dev is never used). One node
-// per registered device (src/devices/), the mount points of /dev/pts and
-// /dev/shm, and the links
+// per registered device (src/devices/), the mount points of /dev/pts,
+// /dev/shm and /dev/mqueue, and the links
 // into /proc/self/fd.
 import '../../devices';
 import { registeredDevices, type DeviceSpec } from '../../devices/registry';
@@ -33,6 +33,7 @@ export function makeDevfs(): StaticDirInode {
   // The mount points of devpts and /dev/shm (mounted by the VFS).
   root.add('pts', new StaticDirInode(sb, ino++, 0o755));
   root.add('shm', new StaticDirInode(sb, ino++, 0o1777));
+  root.add('mqueue', new StaticDirInode(sb, ino++, 0o1777));
   // As containers have it (runc, the OCI spec): /dev/ptmx opens the devpts instance's ptmx.
   root.add('ptmx', new SynthLinkInode(sb, ino++, () => 'pts/ptmx'));
   root.add('fd', new SynthLinkInode(sb, ino++, () => '/proc/self/fd'));

@@ -67,7 +67,7 @@ export class FdTable {
     const old = this.files[fd];
     this.files[fd] = file;
     this.fdFlags[fd] = cloexec ? FD_CLOEXEC : 0;
-    if (old) { this.dropPosixLocks(old); release(old); }
+    if (old) { this.dropPosixLocks(old); old.flush(this); release(old); }
     return fd;
   }
 
@@ -77,6 +77,7 @@ export class FdTable {
     this.files[fd] = null;
     this.fdFlags[fd] = 0;
     this.dropPosixLocks(f);
+    f.flush(this);
     release(f);
     return 0;
   }

@@ -74,6 +74,9 @@ export abstract class FileDescription {
   }
   /** Called after F_SETFL / FIONBIO changed this.flags. */
   flagsChanged(): void {}
+  /** Called on every close of an fd naming this description, with the fd table closing it
+   *  (Linux's f_op->flush; mqueue drops its owner's notification there). */
+  flush(_files: object): void {}
   /** The backing for mmap, or null (mmap gives ENODEV). */
   mappable(): Mappable | null { return null; }
   /** The path as /proc/self/fd shows it. */

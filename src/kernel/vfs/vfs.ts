@@ -1,6 +1,7 @@
 // The VFS of one sandbox: the mount tree (the root: an overlay over the host
 // directory by default, or the host directory read-only or writable; procfs at
-// /proc, devfs at /dev, sysfs at /sys, tmpfs at /tmp and /dev/shm, and the
+// /proc, devfs at /dev, sysfs at /sys, tmpfs at /tmp and /dev/shm, mqueue at
+// /dev/mqueue, and the
 // --mount binds and tmpfs), the dentry cache, and the open worker every
 // open-like call goes through (open, openat, openat2, creat, execve's open,
 // /proc/self/fd reopens).
@@ -26,6 +27,7 @@ import { MountTable, type Mount } from './mount';
 import { OvlInode, Overlay } from './overlay';
 import { Tmpfs, type FrameStore } from './tmpfs';
 import { makeSysfs } from './sysfs';
+import { MqueueFs } from './mqueue';
 import { DevptsRoot } from '../tty/devpts';
 import { MemoryFile } from '../mm/memory_file';
 import { createIn, truncateInode, vfsCreate, vfsTmpfile } from './vfs_ops';
@@ -80,6 +82,10 @@ export class Vfs {
   readonly mounts = new MountTable();
   readonly mem: FrameStore;
   private readonly ownMem: boolean;
+  /** The POSIX message queues of the sandbox (mq_open, /dev/mqueue). */
+  readonly mqueue = new MqueueFs();
+  /** The queue directory as mq_open and mq_unlink walk it (Linux's internal mq_mnt); pinned. */
+  readonly mqueueRoot: Dentry;
   /** Where anonymous files live (host stdio now; pipes and sockets later). */
   readonly anonSb = new Superblock('anon_inodefs', allocAnonDev(), allocMntId(), false, ANON_INODE_FS_MAGIC);
 
@@ -110,6 +116,10 @@ export class Vfs {
     this.mountInode(this.root, 'sys', makeSysfs(), 'sysfs', 'ro,nosuid,nodev,noexec,relatime');
     this.mountTmpfs(this.root, 'tmp', 'rw,nosuid,nodev', 0o1777);
     this.mountTmpfs(dev.root, 'shm', 'rw,nosuid,nodev', 0o1777);
+    // The sandbox's POSIX message queues (one IPC namespace): mq_open's internal root, and the
+    // same file system at /dev/mqueue, as container runtimes mount it.
+    this.mqueueRoot = new Dentry(null, '/', null, this.mqueue.root).get();
+    this.mountInode(dev.root, 'mqueue', this.mqueue.root, 'mqueue', 'rw,nosuid,nodev,noexec,relatime');
     for (const m of opts.mounts ?? []) this.addMount(m);
   }
 
