@@ -36,6 +36,8 @@ export const STUB_SYS_RET = STUB_CODE + 0xca;
 export const COMM_VA = STUB_BASE + 0x200000;
 /** The FPU image crosses here (inside the shared request pages, after 12 pages of requests). */
 export const FPU_VA = REQ_VA + 12 * 4096;
+/** Offset in that area of the second image slot: the outgoing thread's, on a switch (systrap.c). */
+export const FPU_SAVE_OFF = 6144;
 export const SYSTRAP_REQ_CAPACITY = 12 * REQ_PER_PAGE;
 /** The handler's stack (anonymous, private to each stub). */
 export const ALTSTACK_VA = STUB_BASE + 0x300000;

@@ -13,6 +13,8 @@
 #define REQ_VA (STUB_BASE + 0x100000UL)
 #define COMM_VA (STUB_BASE + 0x200000UL)
 #define FPU_VA (REQ_VA + 12 * 4096UL)
+/* Where C_RESUME with F_SAVE_FPU leaves the outgoing thread's image (FPU_SAVE_OFF in layout.ts). */
+#define FPU_SAVE_VA (FPU_VA + 6144UL)
 
 /* Comm page words (u32); see systrap_platform.ts. */
 enum { W_STUB_SEQ = 0, W_KERNEL_SEQ = 1, W_KIND = 2, W_CMD = 3, W_NOPS = 4, W_FLAGS = 5, W_RESULT = 6,
@@ -20,7 +22,7 @@ enum { W_STUB_SEQ = 0, W_KERNEL_SEQ = 1, W_KIND = 2, W_CMD = 3, W_NOPS = 4, W_FL
        W_REGS = 20 };
 enum { K_SYSCALL = 1, K_FAULT = 2, K_INTERRUPT = 3, K_DONE = 4, K_FAILED = 5 };
 enum { C_RESUME = 1, C_SAVE_FPU = 2, C_OPS = 3, C_EXIT = 4 };
-enum { F_LOAD_FPU = 1, F_SET_FS = 2, F_SET_GS = 4 };
+enum { F_LOAD_FPU = 1, F_SET_FS = 2, F_SET_GS = 4, F_SAVE_FPU = 8 };
 
 /* ucontext_t offsets (x86_64): uc_mcontext.gregs at 40, fpregs pointer at 40 + 23 * 8. */
 enum { G_R8 = 0, G_R9, G_R10, G_R11, G_R12, G_R13, G_R14, G_R15, G_RDI, G_RSI, G_RBP, G_RBX, G_RDX, G_RAX,
@@ -123,10 +125,13 @@ void systrap_handler(int sig, void *siv, void *ucv) {
     uint32_t xsize = comm[W_XSIZE];
     if (xsize > 3 * 4096) xsize = 0;
     if (cmd == C_RESUME) {
+      uint32_t flags = comm[W_FLAGS];
+      /* Another thread of this process runs next: its image replaces this one's, which is
+       * kept for tsvisor (one hand-off for the switch instead of a C_SAVE_FPU first). */
+      if ((flags & F_SAVE_FPU) && fp && xsize <= 6144) copy_fpu((volatile uint8_t *)FPU_SAVE_VA, fp, xsize, 0);
       long bad = run_ops(comm[W_NOPS]);
       if (bad >= 0) { comm[W_RESULT] = (uint32_t)bad; post(K_FAILED); continue; }
       for (int i = 0; i < 18; i++) g[GREG[i]] = get64(W_REGS + 2 * i);
-      uint32_t flags = comm[W_FLAGS];
       if ((flags & F_LOAD_FPU) && fp) copy_fpu(fp, (volatile uint8_t *)FPU_VA, xsize, 1);
       if (flags & F_SET_FS) stub_sys(SYS_ARCH_PRCTL, ARCH_SET_FS, (long)get64(W_FS), 0, 0, 0, 0);
       if (flags & F_SET_GS) stub_sys(SYS_ARCH_PRCTL, ARCH_SET_GS, (long)get64(W_GS), 0, 0, 0, 0);

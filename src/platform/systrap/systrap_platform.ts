@@ -15,7 +15,7 @@ import {
 } from '../platform';
 import { FS_BASE, GS_BASE, ORIG_RAX, RIP, RSP } from '../regs';
 import {
-  ALTSTACK_SIZE, ALTSTACK_VA, COMM_VA, FPU_VA, REQ_ENTRY_BYTES, REQ_VA, STUB_BASE, STUB_SYS_RET,
+  ALTSTACK_SIZE, ALTSTACK_VA, COMM_VA, FPU_SAVE_OFF, FPU_VA, REQ_ENTRY_BYTES, REQ_VA, STUB_BASE, STUB_SYS_RET,
   STUB_SYSTRAP_ENTRY, STUB_SYSTRAP_IDLE, STUB_SYSTRAP_RESTORER, SYSTRAP_REQ_CAPACITY,
 } from '../stub/layout';
 import { OP_WORDS, TrapAddressSpace } from '../ptrace/address_space';
@@ -31,7 +31,7 @@ const W_STUB_SEQ = 0, W_KERNEL_SEQ = 1, W_KIND = 2, W_CMD = 3, W_NOPS = 4, W_FLA
   W_SIG = 7, W_XSIZE = 9, W_ADDR = 10, W_TRAPNO = 12, W_ERR = 14, W_FS = 16, W_GS = 18, W_REGS = 20;
 const K_SYSCALL = 1, K_FAULT = 2, K_INTERRUPT = 3, K_DONE = 4, K_FAILED = 5;
 const C_RESUME = 1, C_SAVE_FPU = 2, C_OPS = 3;
-const F_LOAD_FPU = 1, F_SET_FS = 2, F_SET_GS = 4;
+const F_LOAD_FPU = 1, F_SET_FS = 2, F_SET_GS = 4, F_SAVE_FPU = 8;
 
 const SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_MUNMAP = 11, SYS_RT_SIGACTION = 13, SYS_RT_SIGRETURN = 15,
   SYS_SIGALTSTACK = 131, SYS_ARCH_PRCTL = 158, SYS_PRCTL = 157, SYS_FUTEX = 202, SYS_EXIT_GROUP = 231, SYS_SECCOMP = 317;
@@ -112,7 +112,7 @@ export class SystrapPlatform implements Platform {
   private readonly xcr0Hi: number;
   private readonly mxcsrMask: number;
   private readonly fpuCheck: Uint8Array;
-  private readonly counters = { exits: 0, syscalls: 0, faults: 0, interrupts: 0, fpuSaves: 0, handoffs: 0, batches: 0, batchedOps: 0 };
+  private readonly counters = { exits: 0, syscalls: 0, faults: 0, interrupts: 0, fpuSaves: 0, fpuSwaps: 0, handoffs: 0, batches: 0, batchedOps: 0 };
 
   constructor(opts: SystrapOptions) {
     this.mem = opts.memory;
@@ -268,11 +268,11 @@ export class SystrapPlatform implements Platform {
     this.copyFromArea(f.platformState);
   }
 
-  private copyFromArea(out: Uint8Array): void {
+  private copyFromArea(out: Uint8Array, area = 0): void {
     const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
     for (let off = 0; off < this.xsize; off += 4) {
-      const page = Math.floor(off / 4096);
-      dv.setUint32(off, this.fpuW[page]![this.fpuBase[page]! + (off % 4096) / 4]!, true);
+      const at = area + off, page = Math.floor(at / 4096);
+      dv.setUint32(off, this.fpuW[page]![this.fpuBase[page]! + (at % 4096) / 4]!, true);
     }
   }
 
@@ -355,8 +355,16 @@ export class SystrapPlatform implements Platform {
     }
     let flags = 0;
     const f = ctx.fpu as SysFpu;
+    let outgoing: SysFpu | null = null;
     if (s.fpuOwner !== f) {
-      if (s.fpuOwner) this.detachFpu(s.fpuOwner);
+      const old = s.fpuOwner;
+      if (old !== null && this.xsize <= FPU_SAVE_OFF) {
+        // The stub saves old's image into the second slot as it loads f's (F_SAVE_FPU);
+        // it is copied out as soon as this command returns, before anything else reads it.
+        old.loc = null; s.fpuOwner = null;
+        outgoing = old;
+        flags |= F_SAVE_FPU;
+      } else if (old !== null) this.detachFpu(old);
       if (f.loc !== null) this.detachFpu(f);
       if (!f.initialized) { f.platformState.set(this.stubs.initialXstate); f.initialized = true; }
       this.copyToArea(f.platformState);
@@ -377,6 +385,7 @@ export class SystrapPlatform implements Platform {
     }
     pt.tickTarget(s.pid);
     const kind = this.command(s, C_RESUME, nops, flags);
+    if (outgoing !== null) { this.copyFromArea(outgoing.platformState, FPU_SAVE_OFF); this.counters.fpuSwaps++; }
     this.counters.exits++;
     if (kind === K_FAILED) this.opsFailed(s);
     for (let i = 0; i < 36; i++) regs[i] = w[b + W_REGS + i]!;
