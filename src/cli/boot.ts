@@ -38,18 +38,20 @@ interface Manifest {
 type ModuleFn = (exports: unknown, require: NodeRequire, module: BootModule, filename: string, dirname: string) => void;
 interface BootModule { exports: unknown; id: string; filename: string; loaded: boolean; paths: string[]; require: NodeRequire }
 
-/** Loads `rel` (relative to ROOT, e.g. 'dist/src/cli/main.js') and returns its exports. */
-export function boot(rel: string): unknown {
+/** Loads `rel` (relative to ROOT, e.g. 'dist/src/cli/main.js') and returns its exports.
+ *  `variant` names a separate code cache for processes that run different code from the same
+ *  entry (a sandbox's `run` against a short `state` or `start`, which needs none of the kernel). */
+export function boot(rel: string, variant = ''): unknown {
   if (process.env.TSVISOR_NO_BOOT_CACHE !== '1') {
     try {
-      const r = fromBundle(rel);
+      const r = fromBundle(rel, variant);
       if (r) return r.exports;
     } catch { /* any failure: the ordinary way below */ }
   }
   return require(path.join(ROOT, rel));
 }
 
-function fromBundle(rel: string): { exports: unknown } | null {
+function fromBundle(rel: string, variant: string): { exports: unknown } | null {
   let m = readManifest();
   if (!m || !fresh(m)) m = build();
   if (!m) return null;
@@ -57,7 +59,7 @@ function fromBundle(rel: string): { exports: unknown } | null {
   const source = fs.readFileSync(bundleFile, 'latin1');
   // One cache per entry point: V8 materialises every function a cache holds, and the sandbox
   // process would otherwise carry the command line's (commander's) code too.
-  const key = cacheKey(rel);
+  const key = cacheKey(rel, variant);
   const cacheFile = path.join(DIR, `cache-${m.id}-${key}.bin`);
   const fullMark = cacheFile + '.full';
   let cachedData: Buffer | undefined;
@@ -137,10 +139,10 @@ function fresh(m: Manifest): boolean {
 }
 
 /** V8 takes a code cache only from the same V8 with the same flags. */
-function cacheKey(entry: string): string {
+function cacheKey(entry: string, variant: string): string {
   let h = 0x811c9dc5;
   for (const ch of [process.version, process.arch, ...process.execArgv].join('\0')) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  return `${path.posix.basename(entry, '.js')}-${h.toString(16)}`;
+  return `${path.posix.basename(entry, '.js')}${variant ? '-' + variant : ''}-${h.toString(16)}`;
 }
 
 function listJs(dir: string, out: string[]): void {

@@ -10,7 +10,7 @@ import { ControlClient } from './control';
 import { openPty, sendConsole } from './console';
 import { runHooks } from './hooks';
 import { runExecProxy } from './exec_proxy';
-import { runSandbox, type SandboxOptions } from './sandbox';
+import type { SandboxOptions } from './sandbox';
 import { loadBundle, validateProcess, type OciProcess, type OciResources } from './spec';
 import {
   containerDir, controlSocket, liveStatus, listIds, ociState, processStart, readState, removeContainerDir,
@@ -131,6 +131,8 @@ export async function runForeground(g: GlobalOptions, id: string, o: CreateOptio
   const pty = cfg.process.terminal && o.consoleSocket ? openPty(cfg.process.consoleSize) : null;
   let failed = '';
   let status: number;
+  // Loaded here: the other commands (create, start, state, delete, ...) need none of the kernel.
+  const { runSandbox } = require('./sandbox') as typeof import('./sandbox');
   try {
     status = await runSandbox({
       root: g.root, id, bundle, platform: g.platform, log: g.log, ...f, autoStart: true,
