@@ -21,7 +21,8 @@
 // one more, opened by name from the parent directory's fd and checked to be the
 // same inode (dev, ino) as the one looked up.
 import { host, hostWrite, type PathArg } from '../../native';
-import { EACCES, EINVAL, EIO, EISDIR, ELOOP, ENAMETOOLONG, ENOTDIR, ENXIO, EPERM, EROFS, ESTALE, EXDEV } from '../errno';
+import { EACCES, EINVAL, EIO, EISDIR, ELOOP, ENAMETOOLONG, ENOTDIR, ENXIO, EOVERFLOW, EPERM, EROFS, ESTALE, EXDEV } from '../errno';
+import { IDENTITY_MAPS, type IdMaps } from '../idmap';
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_STATX_SYNC_TYPE, AT_SYMLINK_NOFOLLOW, FIONREAD, O_ACCMODE, O_APPEND, O_CLOEXEC,
   O_CREAT, O_DIRECTORY, O_EXCL, O_WRONLY,
@@ -29,8 +30,8 @@ import {
   RESOLVE_NO_SYMLINKS, RESOLVE_NO_XDEV, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET,
 } from '../abi/fcntl';
 import {
-  STAT_SIZE, STATX_MNT_ID, STATX_MNT_ID_UNIQUE, STATX_SUBVOL, STX_DEV_MAJOR, STX_DEV_MINOR,
-  STX_MASK, STX_MNT_ID, STX_SUBVOL, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK,
+  STAT_SIZE, ST_GID, ST_UID, STATX_MNT_ID, STATX_MNT_ID_UNIQUE, STATX_SUBVOL, STX_DEV_MAJOR, STX_DEV_MINOR,
+  STX_GID, STX_MASK, STX_MNT_ID, STX_SUBVOL, STX_UID, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK,
   devMajor, devMinor, setStatDev, statDev, statGid, statIno, statMode, statSize, statUid,
 } from '../abi/stat';
 import { setU64 } from '../../platform/u64';
@@ -69,18 +70,26 @@ const sbuf = new Uint8Array(STAT_SIZE);
 const sdv = new DataView(sbuf.buffer);
 const linkBuf = new Uint8Array(PATH_MAX);
 
+/** A hostfs superblock: which host ids its owners stand for (the sandbox's id maps). */
+class HostSuperblock extends Superblock {
+  constructor(readonly ids: IdMaps, readonly: boolean) {
+    super('hostfs', allocAnonDev(), allocMntId(), readonly, OVERLAYFS_SUPER_MAGIC, ST_NODEV);
+  }
+}
+
 export class HostFs {
-  readonly sb: Superblock;
+  readonly sb: HostSuperblock;
   readonly root: HostInode;
 
   /** Opens the root directory; throws when it cannot (a bad --root is the user's error).
-   *  writable: changes go through to the host directory (--rootfs-writable, rw binds). */
-  constructor(rootDir: string | number, readonly writable = false, revalidate = false) {
+   *  writable: changes go through to the host directory (--rootfs-writable, rw binds).
+   *  ids: the sandbox's uid and gid maps (owners are shown and set through them). */
+  constructor(rootDir: string | number, readonly writable = false, revalidate = false, ids: IdMaps = IDENTITY_MAPS) {
     // A number: the O_PATH fd of one regular file (bindSource), which becomes the root inode.
     const fd = typeof rootDir === 'number' ? rootDir : host.openat(AT_FDCWD, rootDir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0) throw new Error(`cannot open the root directory ${rootDir}: errno ${-fd}`);
     if (host.fstat(fd, sbuf, 0) < 0) { host.close(fd); throw new Error(`cannot stat the root directory ${rootDir}`); }
-    this.sb = new Superblock('hostfs', allocAnonDev(), allocMntId(), !writable, OVERLAYFS_SUPER_MAGIC, ST_NODEV);
+    this.sb = new HostSuperblock(ids, !writable);
     this.root = new HostInode(this.sb, fd, null, '/', sdv);
     if (revalidate) revalidating.add(this.sb);
   }
@@ -89,18 +98,18 @@ export class HostFs {
    *  /etc/resolv.conf, secrets). The last component is opened O_PATH|O_NOFOLLOW and the type
    *  read from that fd: a symlink, device node, FIFO or socket is refused, never opened.
    *  Throws with a message for the user. */
-  static bindSource(source: string, writable: boolean): HostFs {
+  static bindSource(source: string, writable: boolean, ids: IdMaps = IDENTITY_MAPS): HostFs {
     const fd = host.openat(AT_FDCWD, source, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
     if (fd < 0) throw new Error(`cannot open the bind source ${source}: errno ${-fd}`);
     if (host.fstat(fd, sbuf, 0) < 0) { host.close(fd); throw new Error(`cannot stat the bind source ${source}`); }
     const type = statMode(sdv, 0) & S_IFMT;
-    if (type === S_IFDIR) { host.close(fd); return new HostFs(source, writable, true); }
+    if (type === S_IFDIR) { host.close(fd); return new HostFs(source, writable, true, ids); }
     if (type !== S_IFREG) {
       host.close(fd);
       const what = type === S_IFLNK ? 'a symbolic link' : type === S_IFIFO ? 'a FIFO' : type === S_IFSOCK ? 'a socket' : 'a device node';
       throw new Error(`the bind source ${source} is ${what}; tsvisor bind-mounts directories and regular files only`);
     }
-    return new HostFs(fd, writable);
+    return new HostFs(fd, writable, false, ids);
   }
 }
 
@@ -124,7 +133,8 @@ export class HostInode extends Inode {
     public name: string,
     st: DataView,
   ) {
-    super(sb, statIno(st, 0), statMode(st, 0), statUid(st, 0), statGid(st, 0));
+    const ids = (sb as HostSuperblock).ids;
+    super(sb, statIno(st, 0), statMode(st, 0), ids.uid.fromHost(statUid(st, 0)), ids.gid.fromHost(statGid(st, 0)));
     this.hostDev = statDev(st, 0);
   }
 
@@ -197,6 +207,9 @@ export class HostInode extends Inode {
     const r = host.fstat(this.fd, dv, off);
     if (r < 0) return r;
     setStatDev(dv, off, this.sb.dev);
+    const ids = (this.sb as HostSuperblock).ids;
+    if (!ids.uid.isIdentity) dv.setUint32(off + ST_UID, ids.uid.fromHost(statUid(dv, off)), true);
+    if (!ids.gid.isIdentity) dv.setUint32(off + ST_GID, ids.gid.fromHost(statGid(dv, off)), true);
     return 0;
   }
 
@@ -210,15 +223,20 @@ export class HostInode extends Inode {
   /** Reads type, mode and owner again after a change. */
   private refresh(): void {
     if (host.fstat(this.fd, sbuf, 0) < 0) return;
-    this.mode = statMode(sdv, 0); this.uid = statUid(sdv, 0); this.gid = statGid(sdv, 0);
+    const ids = (this.sb as HostSuperblock).ids;
+    this.mode = statMode(sdv, 0); this.uid = ids.uid.fromHost(statUid(sdv, 0)); this.gid = ids.gid.fromHost(statGid(sdv, 0));
   }
 
   // ---- writable hostfs: each change is one *at call on this directory's fd and a name, or on
   // the inode's own O_PATH fd (hostfs_write.cc).
 
-  override create(_dir: Dentry, name: string, mode: number, _uid: number, _gid: number, _rdev: number,
+  override create(_dir: Dentry, name: string, mode: number, uid: number, gid: number, _rdev: number,
     target: string | null): Inode | number {
     if (this.sb.readonly) return -EROFS;
+    // The host file gets the host ids the creator's stand for (tsvisor creates it as itself).
+    const ids = (this.sb as HostSuperblock).ids;
+    const hostUid = ids.uid.toHost(uid), hostGid = ids.gid.toHost(gid);
+    if (hostUid < 0 || hostGid < 0) return -EOVERFLOW;
     const n = hostName(name);
     let r: number;
     switch (mode & S_IFMT) {
@@ -235,6 +253,11 @@ export class HostInode extends Inode {
     if (r < 0) return mapHostError(r);
     const i = this.lookup(KERNEL_CTX, name);
     if (typeof i === 'number') return i;
+    const hi = i as HostInode;
+    if (hi.uid !== uid || hi.gid !== gid) {
+      // A tsvisor that is not root on the host cannot give files away: they stay its own.
+      if (hostWrite.fchownPath(hi.fd, hostUid, hostGid) === 0) hi.refresh();
+    }
     // The host's umask must not narrow what the guest asked for.
     if ((mode & S_IFMT) !== S_IFLNK && ((i as HostInode).mode & 0o7777) !== (mode & 0o7777)) {
       hostWrite.fchmodPath((i as HostInode).fd, mode & 0o7777);
@@ -292,7 +315,11 @@ export class HostInode extends Inode {
     }
     if (a.mask & ATTR_MODE) { r = hostWrite.fchmodPath(this.fd, a.mode & 0o7777); if (r < 0) return r; }
     if (a.mask & (ATTR_UID | ATTR_GID)) {
-      r = hostWrite.fchownPath(this.fd, a.mask & ATTR_UID ? a.uid : -1, a.mask & ATTR_GID ? a.gid : -1);
+      // An id with no host id behind it cannot be stored (Linux: EINVAL from chown).
+      const ids = (this.sb as HostSuperblock).ids;
+      const u = a.mask & ATTR_UID ? ids.uid.toHost(a.uid) : -1, g = a.mask & ATTR_GID ? ids.gid.toHost(a.gid) : -1;
+      if (((a.mask & ATTR_UID) && u < 0) || ((a.mask & ATTR_GID) && g < 0)) return -EINVAL;
+      r = hostWrite.fchownPath(this.fd, u, g);
       if (r < 0) return r;
     }
     if (a.mask & (ATTR_ATIME | ATTR_MTIME)) {
@@ -347,6 +374,9 @@ export class HostInode extends Inode {
 
 /** Puts tsvisor's device number and mount id into a host statx; drops what would describe the host. */
 function patchStatx(dv: DataView, off: number, sb: Superblock): void {
+  const ids = (sb as HostSuperblock).ids;
+  if (!ids.uid.isIdentity) dv.setUint32(off + STX_UID, ids.uid.fromHost(dv.getUint32(off + STX_UID, true)), true);
+  if (!ids.gid.isIdentity) dv.setUint32(off + STX_GID, ids.gid.fromHost(dv.getUint32(off + STX_GID, true)), true);
   let mask = dv.getUint32(off + STX_MASK, true);
   mask = (mask | STATX_MNT_ID) & ~(STATX_MNT_ID_UNIQUE | STATX_SUBVOL);
   dv.setUint32(off + STX_MASK, mask, true);

@@ -3,7 +3,8 @@
 // contents are made when read. A process that is gone gives ESRCH on read and
 // ENOENT on lookup; a zombie keeps its directory (stat, status, and empty
 // cmdline, environ and maps) until it is reaped.
-import { EACCES, EINVAL, ENOENT, ESRCH } from '../errno';
+import { EACCES, EINVAL, ENOENT, EPERM, ESRCH } from '../errno';
+import type { IdMaps } from '../idmap';
 import { O_CLOEXEC } from '../abi/fcntl';
 import { S_IFDIR, S_IFLNK, S_IFREG } from '../abi/stat';
 import { FD_CLOEXEC } from './fd_table';
@@ -155,6 +156,11 @@ const TGID_ENTRIES: EntrySpec[] = [
   { name: 'mountinfo', slot: 17, mode: REG | 0o444, make: textFile(0o444, (p) => withFs(p, procMountinfo)) },
   { name: 'smaps', slot: 18, mode: REG | 0o444, make: textFile(0o444, (p) => smapsText(p)) },
   { name: 'auxv', slot: 21, mode: REG | 0o400, make: textFile(0o400, (p) => auxvBytes(p)) },
+  // The sandbox's one user namespace: its maps were written before the first process ran, and
+  // a map is written once (map_write: EPERM after), as is setgroups once a map exists.
+  { name: 'uid_map', slot: 22, mode: REG | 0o644, make: textFile(0o644, (p) => idsOf(p)?.uid.text() ?? '', () => -EPERM) },
+  { name: 'gid_map', slot: 23, mode: REG | 0o644, make: textFile(0o644, (p) => idsOf(p)?.gid.text() ?? '', () => -EPERM) },
+  { name: 'setgroups', slot: 24, mode: REG | 0o644, make: textFile(0o644, () => 'allow\n', () => -EPERM) },
   // The sandbox is one cgroup-v2 root: what a process in a container's own cgroup sees.
   { name: 'cgroup', slot: 19, mode: REG | 0o444, make: textFile(0o444, () => '0::/\n') },
   { name: 'oom_score_adj', slot: 20, mode: REG | 0o644, make: textFile(0o644,
@@ -175,6 +181,11 @@ const TGID_ENTRIES: EntrySpec[] = [
 const oomScoreAdj = new WeakMap<ThreadGroup, number>();
 /** A thread's directory has the same entries but task. */
 const TID_ENTRIES = TGID_ENTRIES.filter((e) => e.name !== 'task');
+
+function idsOf(p: ProcTarget): IdMaps | null {
+  const t = liveTask(p) ?? p.group.lastTask;
+  return t === null ? null : t.kernel.vfs.ids;
+}
 
 function withFs(p: ProcTarget, f: (t: Task) => string): string {
   const t = liveTask(p);

@@ -15,6 +15,7 @@ import { Dentry, DentryCache } from './dentry';
 import { PathFile, type FileDescription } from './file';
 import { FsContext } from './fs_context';
 import { HostFs } from './hostfs';
+import { IDENTITY_MAPS, type IdMaps } from '../idmap';
 import { makeStdioFile } from './host_stdio';
 import { allocAnonDev, allocMntId, Superblock, type Inode, type VfsCtx } from './inode';
 import { ANON_INODE_FS_MAGIC } from '../abi/statfs';
@@ -58,6 +59,9 @@ export interface VfsOptions {
   /** Where tmpfs and overlay data live: the sandbox MemoryFile (a private one of 256 MiB when
    *  absent, for tests of the VFS alone). */
   mem?: FrameStore;
+  /** The sandbox's uid and gid maps (OCI linux.uidMappings/gidMappings): owners of host files
+   *  are shown and set through them. Default: the identity. */
+  ids?: IdMaps;
 }
 
 /** Linux's ACC_MODE: what an open's access mode asks (O_RDWR|O_WRONLY asks both). */
@@ -74,6 +78,8 @@ const OPEN_ONLY = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC;
 export class Vfs {
   readonly cache: DentryCache;
   readonly hostfs: HostFs;
+  /** The sandbox's uid and gid maps (the identity unless the OCI config gives mappings). */
+  readonly ids: IdMaps;
   /** The overlay at / (rootMode 'overlay'), else null. */
   readonly overlay: Overlay | null = null;
   /** The root of the tree (pinned). */
@@ -94,7 +100,8 @@ export class Vfs {
     this.ownMem = opts.mem === undefined;
     this.mem = opts.mem ?? new MemoryFile(256 * 1024 * 1024);
     const mode = opts.rootMode ?? 'readonly';
-    this.hostfs = new HostFs(opts.rootDir, mode === 'writable');
+    this.ids = opts.ids ?? IDENTITY_MAPS;
+    this.hostfs = new HostFs(opts.rootDir, mode === 'writable', false, this.ids);
     let rootInode: Inode = this.hostfs.root;
     if (mode === 'overlay') {
       this.overlay = new Overlay(this.hostfs, this.mem);
@@ -171,7 +178,7 @@ export class Vfs {
     const target = m.target.replace(/\/+$/, '');
     if (!target.startsWith('/') || target === '') throw new Error(`--mount: ${m.target}: the guest path must be absolute and not /`);
     // The source is opened (and its type read) first: a source that cannot be served changes nothing.
-    const bind = m.kind === 'bind' ? HostFs.bindSource(m.source!, !m.readonly) : null;
+    const bind = m.kind === 'bind' ? HostFs.bindSource(m.source!, !m.readonly, this.ids) : null;
     const wantDir = bind === null || bind.root.isDir;
     // Missing parents are made (mkdir -p), as runsc makes mount points.
     const parts = target.split('/').filter((x) => x.length > 0);

@@ -12,6 +12,7 @@ import { Credentials, SignalHandlers, Task } from '../../../src/kernel/task';
 import { Limits } from '../../../src/kernel/limits';
 import { FdTable } from '../../../src/kernel/vfs/fd_table';
 import { Vfs, type RootMode } from '../../../src/kernel/vfs/vfs';
+import type { IdMaps } from '../../../src/kernel/idmap';
 import { RDI, RSI, RDX, R10, R8, R9 } from '../../../src/platform/regs';
 import type { Handler } from '../../../src/kernel/syscalls/types';
 
@@ -83,8 +84,8 @@ export interface Harness {
 
 const ARG = [RDI, RSI, RDX, R10, R8, R9];
 
-export function makeHarness(rootDir: string, cacheSize?: number, rootMode?: RootMode): Harness {
-  const vfs = new Vfs({ rootDir, dentryCacheSize: cacheSize, rootMode });
+export function makeHarness(rootDir: string, cacheSize?: number, rootMode?: RootMode, ids?: IdMaps): Harness {
+  const vfs = new Vfs({ rootDir, dentryCacheSize: cacheSize, rootMode, ids });
   const mem = new MemoryFile(32 * 1024 * 1024);
   const mm = new MM(mem, nullAs);
   mm.mmapBase = 0x7f0000000000;
