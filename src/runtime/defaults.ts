@@ -2,6 +2,8 @@
 // annotation left out) and what `features` prints.
 import { OCI_VERSION } from './state';
 import { PLATFORM_ANNOTATION, PLATFORMS, RLIMITS } from './spec';
+import { SECCOMP_ACTIONS, SECCOMP_ARCHES, SECCOMP_FLAGS, SECCOMP_OPERATORS } from './seccomp';
+import { CAP_NAMES } from '../kernel/abi/capability';
 
 export function defaultSpec(): object {
   return {
@@ -50,9 +52,12 @@ export function features(): object {
     mountOptions: ['ro', 'rw', 'bind', 'rbind', 'nosuid', 'noexec', 'nodev', 'relatime', 'strictatime', 'noatime', 'size', 'mode'],
     linux: {
       namespaces: ['pid', 'network', 'ipc', 'uts', 'mount', 'user', 'cgroup', 'time'],
-      capabilities: [],
+      capabilities: [...CAP_NAMES],
       cgroup: { v1: false, v2: false, systemd: false, systemdUser: false },
-      seccomp: { enabled: false },
+      seccomp: {
+        enabled: true, actions: SECCOMP_ACTIONS, operators: SECCOMP_OPERATORS, archs: SECCOMP_ARCHES,
+        knownFlags: Object.keys(SECCOMP_FLAGS), supportedFlags: Object.keys(SECCOMP_FLAGS),
+      },
       apparmor: { enabled: false },
       selinux: { enabled: false },
     },

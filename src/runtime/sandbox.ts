@@ -18,6 +18,7 @@ import { ControlServer, POKE_SIGNAL, type Connection, type Message } from './con
 import { loadBundle, parseResources, RLIMITS, validateProcess, type ContainerConfig, type OciProcess, type OciResources } from './spec';
 import { controlSocket, ownerName, processStart, rfc3339Now, writeState, type StoredState } from './state';
 import type { RuntimeLog } from './log';
+import { parseCapabilities } from './capabilities';
 
 /** The sandbox's memory file is this big at least (sparse): `update` may raise the cap up to it. */
 export const DEFAULT_MEMORY = 2 * 1024 * 1024 * 1024;
@@ -130,8 +131,10 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
   const initPid = kernel.spawnProcess({
     path: p.args[0]!, argv: p.args, envp: p.env ?? [], stdio: o.stdio ?? [0, 1, 2], cwd: p.cwd,
     uid: p.user.uid, gid: p.user.gid, groups: p.user.additionalGids, noNewPrivs: p.noNewPrivileges === true,
+    capabilities: parseCapabilities(p.capabilities, 'process'), seccomp: cfg.seccomp,
     limits: limitsFor(p),
   });
+  if (cfg.seccomp?.skipped.length) o.log.debug(`seccomp: syscalls unknown on x86_64 skipped: ${cfg.seccomp.skipped.join(' ')}`);
   if (initPid < 0) {
     ready(`error: unable to start container process: ${execError(p.args[0]!, -initPid)}`);
     return 1;
@@ -222,6 +225,8 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
           const pid = kernel.spawnProcess({
             path: ep.args[0]!, argv: ep.args, envp: ep.env ?? [], stdio, cwd: ep.cwd, uid: ep.user.uid, gid: ep.user.gid,
             groups: ep.user.additionalGids, noNewPrivs: ep.noNewPrivileges === true, limits: limitsFor(ep),
+            // As runc: the container's filter; the process's capabilities, else the container's.
+            capabilities: parseCapabilities(ep.capabilities ?? p.capabilities, 'process'), seccomp: cfg.seccomp,
             onStdioReleased: released,
             onExit: (ws) => { execs.delete(pid); c.send({ exit: exitCode(ws), waitStatus: ws }); },
           });

@@ -3,6 +3,8 @@
 // whose message names what is wrong (the runtime logs it, as runc does).
 import * as fs from 'fs';
 import * as path from 'path';
+import { compileSeccomp, type CompiledSeccomp } from './seccomp';
+import { parseCapabilities } from './capabilities';
 import { RLIMIT_AS, RLIMIT_CORE, RLIMIT_CPU, RLIMIT_DATA, RLIMIT_FSIZE, RLIMIT_LOCKS, RLIMIT_MEMLOCK, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_RSS, RLIMIT_RTPRIO, RLIMIT_RTTIME, RLIMIT_SIGPENDING, RLIMIT_STACK } from '../kernel/limits';
 
 export interface OciUser { uid: number; gid: number; umask?: number; additionalGids?: number[] }
@@ -80,6 +82,8 @@ export interface ContainerConfig {
   /** The platform the annotation asks for, if any. */
   platform: string | undefined;
   hooks: OciHooks;
+  /** linux.seccomp compiled to a classic-BPF filter (seccomp.ts), or undefined. */
+  seccomp: CompiledSeccomp | undefined;
 }
 
 const HUGE = 2 * 1024 * 1024;
@@ -139,7 +143,7 @@ export function validateSpec(raw: unknown, bundle: string): ContainerConfig {
     hostname: spec.hostname || undefined,
     mounts: planMounts(spec.mounts, bundle),
     network, memoryLimit: res.memoryLimit, pidsLimit: res.pidsLimit,
-    annotations, platform, hooks: validateHooks(spec.hooks),
+    annotations, platform, hooks: validateHooks(spec.hooks), seccomp: compileSeccomp(linux.seccomp),
   };
 }
 
@@ -172,6 +176,7 @@ export function validateProcess(p: unknown, where: string): OciProcess {
     if (typeof r.soft !== 'number' || typeof r.hard !== 'number' || r.soft < 0 || r.hard < 0) fail(`${where}.rlimits: ${r.type}: soft and hard must be numbers`);
     if (r.soft > r.hard) fail(`${where}.rlimits: ${r.type}: soft limit ${r.soft} is above the hard limit ${r.hard}`);
   }
+  parseCapabilities(p.capabilities, where);
   return { ...p, args: args as string[], env: env as string[], cwd: p.cwd, user: user as unknown as OciUser, rlimits: rl as OciRlimit[] } as OciProcess;
 }
 

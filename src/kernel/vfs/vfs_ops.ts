@@ -8,6 +8,8 @@ import {
 } from '../errno';
 import { S_IFDIR, S_IFMT, S_IFREG, S_ISGID, S_ISUID, S_ISVTX } from '../abi/stat';
 import type { Credentials } from '../task';
+import { CAP_CHOWN } from '../abi/capability';
+import { capable } from '../syscalls/identity';
 import { Dentry } from './dentry';
 import {
   ATTR_ATIME, ATTR_CTIME, ATTR_GID, ATTR_MODE, ATTR_MTIME, ATTR_SIZE, ATTR_UID, AttrChange, RENAME_EXCHANGE,
@@ -222,20 +224,21 @@ export function vfsChmod(ctx: VfsCtx, d: Dentry | null, i: Inode, mode: number):
   return i.setattr(d, a);
 }
 
-/** chown_common: uid/gid -1 leave a field as it is. Only root may give a file away; the owner
- *  may change the group to one of their groups. Non-directories lose set-user-ID, and
- *  set-group-ID when group-executable. */
+/** chown_common: uid/gid -1 leave a field as it is. Only CAP_CHOWN may give a file away or
+ *  change it if it is not the caller's (chown_ok); the owner may set the group to one of their
+ *  groups (chgrp_ok). Non-directories lose set-user-ID, and set-group-ID when group-executable. */
 export function vfsChown(ctx: VfsCtx, d: Dentry | null, i: Inode, uid: number, gid: number): number {
   if (i.sb.readonly) return -EROFS;
   const u = fsuid(ctx.creds);
+  const capChown = ctx.creds === null || capable(ctx.creds, CAP_CHOWN);
   const a = new AttrChange();
   a.mask = ATTR_CTIME;
   if (uid !== -1) {
-    if (u !== 0 && uid !== i.uid) return -EPERM;
+    if (!capChown && !(u === i.uid && uid === i.uid)) return -EPERM;
     a.mask |= ATTR_UID; a.uid = uid;
   }
   if (gid !== -1) {
-    if (u !== 0 && (u !== i.uid || !inGroup(ctx.creds, gid))) { if (gid !== i.gid || u !== i.uid) return -EPERM; }
+    if (!capChown && !(u === i.uid && (gid === i.gid || inGroup(ctx.creds, gid)))) return -EPERM;
     a.mask |= ATTR_GID; a.gid = gid;
   }
   // Non-directories lose set-user-ID (and set-group-ID with group execute) on any chown, even
