@@ -33,6 +33,8 @@ interface Manifest {
   files: [string, number, number][];
   /** Bare specifier -> module path (relative to ROOT). */
   aliases: Record<string, string>;
+  /** Per module, its relative requires resolved (found in its text when the bundle was made). */
+  deps: Record<string, Record<string, string>>;
 }
 
 type ModuleFn = (exports: unknown, require: NodeRequire, module: BootModule, filename: string, dirname: string) => void;
@@ -68,7 +70,7 @@ function fromBundle(rel: string, variant: string): { exports: unknown } | null {
   const hadCache = cachedData !== undefined && !script.cachedDataRejected;
   cachedData = undefined; // (its memory goes with the next GC)
   const table = script.runInThisContext() as Record<string, ModuleFn>;
-  const loader = new BundleLoader(table, m.aliases);
+  const loader = new BundleLoader(table, m.aliases, m.deps);
   const runEntry = 'dist/src/cli/run.js';
   if (!hadCache || !fs.existsSync(fullMark)) {
     // At exit the script has compiled what this process ran: keep that for the next start.
@@ -90,9 +92,22 @@ function fromBundle(rel: string, variant: string): { exports: unknown } | null {
   return { exports: loader.load(rel) };
 }
 
+const BUILTINS = new Set(builtinModules);
+
+/** A relative require of module `rel` as a bundle key, or null. */
+function resolveIn(table: Record<string, unknown>, rel: string, spec: string): string | null {
+  const p = path.posix.join(path.posix.dirname(rel), spec);
+  for (const c of [p, p + '.js', p + '/index.js']) if (table[c]) return c;
+  return null;
+}
+
 class BundleLoader {
   private readonly cache = new Map<string, BootModule>();
-  constructor(private readonly table: Record<string, ModuleFn>, private readonly aliases: Record<string, string>) {}
+  constructor(
+    private readonly table: Record<string, ModuleFn>,
+    private readonly aliases: Record<string, string>,
+    private readonly deps: Record<string, Record<string, string>>,
+  ) {}
 
   loaded(rel: string): boolean { return this.cache.has(rel); }
 
@@ -101,15 +116,19 @@ class BundleLoader {
     if (have) return have.exports;
     const fn = this.table[rel];
     if (!fn) throw new Error(`boot: ${rel} is not in the bundle`);
-    const filename = path.join(ROOT, rel);
-    const dirname = path.dirname(filename);
-    const relDir = path.posix.dirname(rel);
+    // (String work only: path.join and createRequire per module cost milliseconds in all.)
+    const filename = ROOT + '/' + rel;
+    const dirname = filename.slice(0, filename.lastIndexOf('/'));
+    const deps = this.deps[rel];
     let nodeRequire: NodeRequire | null = null;
     const outside = (): NodeRequire => (nodeRequire ??= createRequire(filename));
     const req = ((spec: string) => {
+      const dep = deps?.[spec];
+      if (dep !== undefined) return this.load(dep);
+      if (BUILTINS.has(spec) || spec.startsWith('node:')) return require(spec);
       if (spec.startsWith('./') || spec.startsWith('../')) {
-        const p = path.posix.join(relDir, spec);
-        for (const c of [p, p + '.js', p + '/index.js']) if (this.table[c]) return this.load(c);
+        const c = resolveIn(this.table, rel, spec);
+        if (c !== null) return this.load(c);
       } else if (this.aliases[spec] !== undefined) {
         return this.load(this.aliases[spec]!);
       }
@@ -132,7 +151,7 @@ function readManifest(): Manifest | null {
 
 function fresh(m: Manifest): boolean {
   for (const [rel, size, mtime] of m.files) {
-    const st = fs.statSync(path.join(ROOT, rel), { throwIfNoEntry: false });
+    const st = fs.statSync(ROOT + '/' + rel, { throwIfNoEntry: false });
     if (!st || st.size !== size || st.mtimeMs !== mtime) return false;
   }
   return true;
@@ -165,6 +184,7 @@ function build(): Manifest | null {
     aliases[pkg] = rel(main);
   }
   const files: Manifest['files'] = [];
+  const texts: [string, string][] = [];
   const parts: string[] = ['(function () { return {\n'];
   for (const f of abs) {
     const before = fs.statSync(f);
@@ -172,6 +192,7 @@ function build(): Manifest | null {
     const after = fs.statSync(f);
     if (before.size !== after.size || before.mtimeMs !== after.mtimeMs || Buffer.byteLength(text) !== after.size) return null;
     files.push([rel(f), after.size, after.mtimeMs]);
+    texts.push([rel(f), text]);
     // Every character outside ASCII as an escape (valid in strings, regexps, templates,
     // identifiers and comments alike), so that the bundle reads as latin1, the cheap way.
     const ascii = text.replace(/^#!.*/, '').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
@@ -182,10 +203,21 @@ function build(): Manifest | null {
   }
   parts.push('}; })()\n');
   const source = parts.join('');
+  const table: Record<string, true> = {};
+  for (const [r] of files) table[r] = true;
+  const deps: Manifest['deps'] = {};
+  for (const [r, text] of texts) {
+    const d: Record<string, string> = {};
+    for (const mm of text.matchAll(/\brequire\((["'])(\.{1,2}\/[^"']*)\1\)/g)) {
+      const c = resolveIn(table, r, mm[2]!);
+      if (c !== null) d[mm[2]!] = c;
+    }
+    deps[r] = d;
+  }
   const id = (require('crypto') as typeof import('crypto')).createHash('sha256').update(source).digest('hex').slice(0, 16);
   fs.mkdirSync(DIR, { recursive: true });
   writeAtomic(path.join(DIR, `bundle-${id}.js`), source);
-  const m: Manifest = { id, files, aliases };
+  const m: Manifest = { id, files, aliases, deps };
   writeAtomic(MANIFEST, JSON.stringify(m));
   // Older bundles and their caches go (a process still starting from one falls back).
   for (const e of fs.readdirSync(DIR)) if (/^(bundle|cache)-/.test(e) && !e.includes(id)) fs.rmSync(path.join(DIR, e), { force: true });

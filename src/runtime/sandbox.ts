@@ -298,7 +298,9 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
   if (o.autoStart) for (const sig of forwarded) process.off(sig, forward);
   state.status = 'stopped';
   state.exitStatus = exit.status;
-  save();
+  // A foreground run deletes the container next: a state write it would only remove (a
+  // rename over the old file, which ext4 flushes first) is left out.
+  if (!o.autoStart) save();
   server.close();
   kernel.timers.close();
   platform.close();
