@@ -8,6 +8,7 @@ import * as os from 'os';
 import { HUGE_SIZE, MemoryFile } from '../kernel/mm/memory_file';
 import { Kernel, type SandboxExit } from '../kernel/kernel';
 import { Vfs, type MountSpec } from '../kernel/vfs/vfs';
+import type { CgroupSource } from '../kernel/vfs/cgroupfs';
 import { Limits } from '../kernel/limits';
 import { errnoMessage, ENOENT } from '../kernel/errno';
 import { DefaultAction, defaultAction, SIGKILL } from '../kernel/signals';
@@ -56,17 +57,42 @@ export function setMemoryCap(mem: MemoryFile, bytes: number): void {
   (mem as { dataLimit: number }).dataLimit = limit;
 }
 
+/** The cgroup files' view of the sandbox (kernel/vfs/cgroupfs.ts): bound to the kernel once it
+ *  exists; the limits follow `update`. */
+export class SandboxCgroup implements CgroupSource {
+  kernel: Kernel | null = null;
+  constructor(private readonly mem: MemoryFile, public memoryLimit: number | undefined, public pidsLimit: number | undefined) {}
+  memoryMax(): number | undefined { return this.memoryLimit; }
+  memoryCurrent(): number { return this.mem.used; }
+  pidsMax(): number | undefined { return this.pidsLimit; }
+  pidsCurrent(): number { return this.kernel?.tasks.size ?? 0; }
+  procs(): number[] {
+    const k = this.kernel;
+    return k === null ? [] : [...k.groups.values()].filter((g) => g.state === 0).map((g) => g.tgid).sort((a, b) => a - b);
+  }
+  threads(): number[] {
+    const k = this.kernel;
+    return k === null ? [] : [...k.tasks.keys()].sort((a, b) => a - b);
+  }
+}
+
 /** The container's file systems: the root (read-only with root.readonly, else the host directory
  *  under an in-memory overlay: the bundle never changes), tsvisor's own /proc, /dev, /dev/pts,
- *  /sys, /tmp and /dev/shm, and config.json's bind and tmpfs mounts. */
-export function makeVfs(cfg: ContainerConfig, mem: MemoryFile, log: RuntimeLog): Vfs {
+ *  /sys, /tmp, /dev/shm and /dev/mqueue, config.json's bind and tmpfs mounts, and its cgroup
+ *  mount (a read-only view of `cgroup`). */
+export function makeVfs(cfg: ContainerConfig, mem: MemoryFile, log: RuntimeLog, cgroup?: CgroupSource): Vfs {
   const mounts: MountSpec[] = [];
+  let withCgroup = false;
   for (const m of cfg.mounts) {
     if (m.kind === 'bind') mounts.push({ kind: 'bind', source: m.source, target: m.destination, readonly: m.readonly });
     else if (m.kind === 'tmpfs') mounts.push({ kind: 'tmpfs', target: m.destination });
+    else if (m.kind === 'builtin' && m.fs === 'cgroup') withCgroup = true;
     else if (m.kind === 'skipped') log.warn(`mount at ${m.destination}: ${m.reason}`);
   }
-  return new Vfs({ rootDir: cfg.rootfs, rootMode: cfg.readonlyRoot ? 'readonly' : 'overlay', mounts, mem });
+  return new Vfs({
+    rootDir: cfg.rootfs, rootMode: cfg.readonlyRoot ? 'readonly' : 'overlay', mounts, mem,
+    cgroup: withCgroup ? cgroup : undefined,
+  });
 }
 
 /** Host rlimit values: 2^64-1 (and anything past 2^63) is RLIM_INFINITY. */
@@ -108,20 +134,22 @@ export function exitCode(waitStatus: number): number {
 
 export async function runSandbox(o: SandboxOptions): Promise<number> {
   const ready = (msg: string) => { try { o.onReady(msg); } catch { /* told already */ } };
-  let cfg: ContainerConfig, kernel: Kernel, mem: MemoryFile, platform: Platform;
+  let cfg: ContainerConfig, kernel: Kernel, mem: MemoryFile, platform: Platform, cgroup: SandboxCgroup;
   try {
     cfg = loadBundle(o.bundle);
     const platformName = cfg.platform ?? o.platform;
     mem = new MemoryFile(Math.max(cfg.memoryLimit ?? DEFAULT_MEMORY, DEFAULT_MEMORY));
     if (cfg.memoryLimit !== undefined) setMemoryCap(mem, cfg.memoryLimit);
     platform = o.makePlatform(platformName, mem);
+    cgroup = new SandboxCgroup(mem, cfg.memoryLimit, cfg.pidsLimit);
     kernel = new Kernel({
-      platform, mem, vfs: makeVfs(cfg, mem, o.log), cpu: o.cpu,
+      platform, mem, vfs: makeVfs(cfg, mem, o.log, cgroup), cpu: o.cpu,
       hostname: cfg.hostname ?? os.hostname(),
       debug: o.log.debugEnabled ? (m) => o.log.debug(m) : undefined,
       fatal: (m) => o.log.error(m),
     });
     kernel.maxTasks = cfg.pidsLimit ?? 4096;
+    cgroup.kernel = kernel;
   } catch (e) {
     ready(`error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
@@ -203,8 +231,8 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
           return;
         case 'update': {
           const r = parseResources((m.resources ?? {}) as OciResources);
-          if (r.memoryLimit !== undefined) { setMemoryCap(mem, r.memoryLimit); memoryCap = r.memoryLimit; }
-          if (r.pidsLimit !== undefined) kernel.maxTasks = r.pidsLimit;
+          if (r.memoryLimit !== undefined) { setMemoryCap(mem, r.memoryLimit); memoryCap = r.memoryLimit; cgroup.memoryLimit = r.memoryLimit; }
+          if (r.pidsLimit !== undefined) { kernel.maxTasks = r.pidsLimit; cgroup.pidsLimit = r.pidsLimit; }
           reply({ ok: true });
           return;
         }

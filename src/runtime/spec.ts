@@ -57,7 +57,7 @@ export const RLIMITS: Record<string, number> = {
 /** How a mount of config.json is served inside the sandbox. */
 export type MountPlan =
   /** One of tsvisor's own file systems at its standard place (procfs /proc, devfs /dev, ...). */
-  | { kind: 'builtin'; fs: 'proc' | 'dev' | 'devpts' | 'sysfs' | 'tmpfs' | 'mqueue'; destination: string; readonly: boolean }
+  | { kind: 'builtin'; fs: 'proc' | 'dev' | 'devpts' | 'sysfs' | 'tmpfs' | 'mqueue' | 'cgroup'; destination: string; readonly: boolean }
   /** Accepted and not mounted, with the reason (logged as a warning at create). */
   | { kind: 'skipped'; destination: string; reason: string }
   | { kind: 'tmpfs'; destination: string; readonly: boolean; size?: number; mode?: number }
@@ -291,8 +291,10 @@ export function planMounts(mounts: unknown, bundle: string): MountPlan[] {
         out.push({ kind: 'builtin', fs: 'mqueue', destination: dest, readonly });
         break;
       case 'cgroup': case 'cgroup2':
+        // A read-only cgroup v2 file system describing the sandbox (kernel/vfs/cgroupfs.ts), for either type.
         if (!readonly) fail(`config.json: ${name}: a writable cgroup file system is not supported by tsvisor`);
-        out.push({ kind: 'skipped', destination: dest, reason: 'tsvisor has no cgroup file system; the read-only cgroup mount is left out' });
+        if (dest !== '/sys/fs/cgroup') fail(`config.json: ${name}: tsvisor serves cgroup only at /sys/fs/cgroup`);
+        out.push({ kind: 'builtin', fs: 'cgroup', destination: dest, readonly });
         break;
       case 'tmpfs':
         // A tmpfs over /dev is what runtimes put there to fill with device nodes: tsvisor's devfs.

@@ -44,7 +44,8 @@ function ok(c: Ctx, args: string[], input?: string): string {
   return r.stdout;
 }
 function lastError(c: Ctx): string {
-  const lines = fs.existsSync(c.log) ? fs.readFileSync(c.log, 'utf8').trim().split('\n') : [];
+  // (An empty log, made before anything was written to it, has no records.)
+  const lines = fs.existsSync(c.log) ? fs.readFileSync(c.log, 'utf8').trim().split('\n').filter((l) => l !== '') : [];
   for (let i = lines.length - 1; i >= 0; i--) {
     const rec = JSON.parse(lines[i]!) as { level: string; msg: string };
     if (rec.level === 'error') return rec.msg;
@@ -228,6 +229,9 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
     const ev = JSON.parse(ok(c, ['events', '--stats', 'upd'])) as { type: string; data: { memory: { usage: { usage: number; limit: number } }; pids: { current: number; limit: number } } };
     assert.equal([ev.type, ev.data.memory.usage.limit, ev.data.pids.limit], ['stats', 64 * 1024 * 1024, 100]);
     assert.ok(ev.data.memory.usage.usage > 0 && ev.data.pids.current >= 1, JSON.stringify(ev));
+    // The cgroup files follow the update.
+    const cg = runtime(c, ['exec', 'upd', 'cat', '/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/pids.max']);
+    assert.equal([cg.status, cg.stdout], [0, `${64 * 1024 * 1024}\n100\n`], cg.stderr);
     ok(c, ['delete', '--force', 'upd']);
     assert.is(reaped(sh, sh.pid), 137);
     assert.ok(!fs.existsSync(path.join(c.root, 'upd')));
@@ -339,6 +343,23 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
     assert.is(r.stdout, 'mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0\nq1\n' +
       'QSIZE:0          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     \nno-dirs\n', r.stderr);
     assert.is(r.stderr, "mkdir: can't create directory '/dev/mqueue/d': Operation not permitted\n");
+  });
+
+  t('the cgroup mount: a read-only cgroup v2 view of the sandbox with the configured limits', () => {
+    const script = [
+      'cd /sys/fs/cgroup; cat cgroup.controllers memory.max pids.max cpu.max /proc/self/cgroup',
+      'while read p; do echo proc $p; done < cgroup.procs; read n < pids.current; echo tasks $n',
+      'read m < memory.current; [ "$m" -gt 0 ] && echo memory used',
+      'echo 1 > memory.max || echo refused; grep " /sys/fs/cgroup " /proc/mounts',
+    ].join('\n');
+    const b = bundle(c, ['sh', '-c', script], (s) => { s.linux.resources = { memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 50 } }; });
+    const r = runtime(c, ['run', '--bundle', b, 'cg']);
+    assert.is(r.stdout, `cpu memory pids\n${64 * 1024 * 1024}\n50\nmax 100000\n0::/\nproc 1\ntasks 1\nmemory used\nrefused\n` +
+      'cgroup2 /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0\n', r.stderr);
+    assert.is(r.stderr, "sh: can't create memory.max: Read-only file system\n");
+    // Without limits: "max".
+    const free = runtime(c, ['run', '--bundle', bundle(c, ['cat', '/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/pids.max']), 'cgfree']);
+    assert.is(free.stdout, 'max\nmax\n', free.stderr);
   });
 
   t('file bind mounts: a FIFO, a device node or a symlink out of the bundle as the source is refused by name', () => {

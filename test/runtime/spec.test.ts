@@ -30,7 +30,7 @@ test('the default spec (runc spec) is accepted and normalised', () => {
   assert.equal(c.process.args, ['sh']);
   assert.is(c.memoryLimit, undefined);
   const kinds = c.mounts.map((m) => `${m.kind}:${m.destination}`);
-  assert.equal(kinds, ['builtin:/proc', 'builtin:/dev', 'builtin:/dev/pts', 'builtin:/dev/shm', 'builtin:/dev/mqueue', 'builtin:/sys', 'skipped:/sys/fs/cgroup']);
+  assert.equal(kinds, ['builtin:/proc', 'builtin:/dev', 'builtin:/dev/pts', 'builtin:/dev/shm', 'builtin:/dev/mqueue', 'builtin:/sys', 'builtin:/sys/fs/cgroup']);
 });
 
 test('loadBundle reads config.json and says when it is missing or broken', () => {
@@ -111,6 +111,9 @@ test('mounts: bind, tmpfs and the standard file systems are planned; others are 
   assert.throws(() => planMounts([{ destination: '/a', type: 'bind', source: 'out' }], bundle), /symbolic link that leads out of the bundle/);
   assert.throws(() => planMounts([{ destination: '/a', type: 'bind', source: '/dev/null' }], bundle), /is a device node; tsvisor bind-mounts directories and regular files only/);
   assert.throws(() => planMounts([{ destination: '/x', type: 'tmpfs', options: ['ro'] }], bundle), /read-only tmpfs/);
+  assert.throws(() => planMounts([{ destination: '/sys/fs/cgroup', type: 'cgroup2', options: ['rw'] }], bundle), /writable cgroup file system is not supported/);
+  assert.throws(() => planMounts([{ destination: '/cg', type: 'cgroup', options: ['ro'] }], bundle), /serves cgroup only at \/sys\/fs\/cgroup/);
+  assert.throws(() => planMounts([{ destination: '/mq', type: 'mqueue' }], bundle), /serves mqueue only at \/dev\/mqueue/);
   assert.throws(() => planMounts([{ destination: '/x', type: 'tmpfs', options: ['huge=always'] }], bundle), /option "huge=always" is not supported/);
 });
 

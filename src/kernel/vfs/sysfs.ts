@@ -1,7 +1,7 @@
 // sysfs, the minimal part programs read: /sys/devices/system/cpu/{online,
 // possible,present,offline,kernel_max} and a cpuN directory per CPU, from the
 // sandbox's CPU count (one CPU: sched_getaffinity, sysinfo and /proc/cpuinfo
-// say the same). Mounted read-only at /sys. Attribute files show st_size 4096,
+// say the same), and the empty /sys/fs/cgroup a container's cgroup mount uses. Mounted read-only at /sys. Attribute files show st_size 4096,
 // as sysfs does.
 import { SYSFS_MAGIC, ST_NODEV, ST_NOEXEC, ST_NOSUID } from '../abi/statfs';
 import { allocAnonDev, allocMntId, Superblock } from './inode';
@@ -30,5 +30,9 @@ export function makeSysfs(): StaticDirInode {
   cpu.add('present', attr(all));
   cpu.add('offline', attr('\n'));
   cpu.add('kernel_max', attr('8191\n'));
+  // /sys/fs/cgroup: where a container's cgroup file system is mounted (cgroupfs.ts).
+  const fs = dir();
+  root.add('fs', fs);
+  fs.add('cgroup', dir());
   return root;
 }

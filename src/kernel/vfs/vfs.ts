@@ -29,6 +29,7 @@ import { OvlInode, Overlay } from './overlay';
 import { Tmpfs, type FrameStore } from './tmpfs';
 import { makeSysfs } from './sysfs';
 import { MqueueFs } from './mqueue';
+import { makeCgroupfs, type CgroupSource } from './cgroupfs';
 import { DevptsRoot } from '../tty/devpts';
 import { MemoryFile } from '../mm/memory_file';
 import { createIn, truncateInode, vfsCreate, vfsTmpfile } from './vfs_ops';
@@ -59,6 +60,9 @@ export interface VfsOptions {
   /** Where tmpfs and overlay data live: the sandbox MemoryFile (a private one of 256 MiB when
    *  absent, for tests of the VFS alone). */
   mem?: FrameStore;
+  /** When set, a read-only cgroup v2 file system describing the sandbox is mounted at
+   *  /sys/fs/cgroup (an OCI cgroup mount). */
+  cgroup?: CgroupSource;
   /** The sandbox's uid and gid maps (OCI linux.uidMappings/gidMappings): owners of host files
    *  are shown and set through them. Default: the identity. */
   ids?: IdMaps;
@@ -120,7 +124,13 @@ export class Vfs {
     const dev = this.mountInode(this.root, 'dev', devfs, 'none', 'rw,nosuid,relatime', 'rw,mode=755');
     this.mountInode(dev.root, 'pts', new DevptsRoot(), 'devpts', 'rw,nosuid,noexec,relatime',
       'rw,gid=5,mode=620,ptmxmode=666');
-    this.mountInode(this.root, 'sys', makeSysfs(), 'sysfs', 'ro,nosuid,nodev,noexec,relatime');
+    const sys = this.mountInode(this.root, 'sys', makeSysfs(), 'sysfs', 'ro,nosuid,nodev,noexec,relatime');
+    if (opts.cgroup !== undefined) {
+      const fsDir = lookupChild({ root: this.root, task: null, creds: null }, sys.root, 'fs');
+      if (typeof fsDir === 'number') throw new Error('sysfs has no /sys/fs');
+      fsDir.get(); // pinned: the mount hangs in its name map
+      this.mountInode(fsDir, 'cgroup', makeCgroupfs(opts.cgroup), 'cgroup2', 'ro,nosuid,nodev,noexec,relatime');
+    }
     this.mountTmpfs(this.root, 'tmp', 'rw,nosuid,nodev', 0o1777);
     this.mountTmpfs(dev.root, 'shm', 'rw,nosuid,nodev', 0o1777);
     // The sandbox's POSIX message queues (one IPC namespace): mq_open's internal root, and the
