@@ -325,9 +325,13 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
     const hosts = path.join(c.dir, 'hosts'), data = path.join(c.dir, 'data.txt');
     fs.writeFileSync(hosts, '10.1.2.3 db\n');
     fs.writeFileSync(data, 'before\n');
-    const b = bundle(c, ['sh', '-c', 'cat /etc/hosts /data.txt; echo bad >> /etc/hosts || echo ro-refused; echo after >> /data.txt; rm /data.txt || echo kept'], (s) => {
+    const term = path.join(c.dir, 'termination-log');
+    fs.writeFileSync(term, '');
+    const b = bundle(c, ['sh', '-c', 'cat /etc/hosts /data.txt; echo bad >> /etc/hosts || echo ro-refused; echo after >> /data.txt; rm /data.txt || echo kept; echo bye > /dev/termination-log'], (s) => {
       s.mounts.push({ destination: '/etc/hosts', type: 'bind', source: hosts, options: ['rbind', 'ro'] });
       s.mounts.push({ destination: '/data.txt', type: 'bind', source: data, options: ['rbind', 'rw'] });
+      // As Kubernetes adds it: a file in tsvisor's own /dev.
+      s.mounts.push({ destination: '/dev/termination-log', type: 'bind', source: term, options: ['rbind', 'rw'] });
     });
     const r = runtime(c, ['run', '--bundle', b, 'filebind']);
     assert.is(r.stdout, '10.1.2.3 db\nbefore\nro-refused\nkept\n', r.stderr);
@@ -335,6 +339,7 @@ function lifecycleSuite(platform: string, available: boolean, why: string): void
     assert.is(r.stderr, "sh: can't create /etc/hosts: Read-only file system\nrm: can't remove '/data.txt': Read-only file system\n");
     assert.is(read(hosts), '10.1.2.3 db\n');
     assert.is(read(data), 'before\nafter\n');
+    assert.is(read(term), 'bye\n');
   });
 
   t('the mqueue mount: /dev/mqueue is the sandbox\'s queue file system (a queue made by open, read, removed)', () => {

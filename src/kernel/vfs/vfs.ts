@@ -5,7 +5,7 @@
 // --mount binds and tmpfs), the dentry cache, and the open worker every
 // open-like call goes through (open, openat, openat2, creat, execve's open,
 // /proc/self/fd reopens).
-import { EACCES, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EROFS } from '../errno';
+import { EACCES, EEXIST, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno';
 import {
   O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDONLY,
   O_TRUNC, __O_TMPFILE,
@@ -209,10 +209,11 @@ export class Vfs {
       const existing = walk(ctx, this.root, target, LOOKUP_FOLLOW);
       if (typeof existing === 'number') {
         const d = createIn(ctx, p.dir, p.last, wantDir ? S_IFDIR | 0o755 : S_IFREG | 0o644, 0, null);
-        // A read-only root cannot take the mount point (runc makes it before the root turns
-        // read-only): the mount is grafted on the name alone, reachable by path, though the
-        // directory's listing does not show it.
-        if (d === -EROFS) { /* grafted below */ } else if (typeof d === 'number') {
+        // A read-only root, or one of tsvisor's own file systems (devfs: /dev/termination-log),
+        // cannot take the mount point (runc makes it before the root turns read-only): the mount
+        // is grafted on the name alone, reachable by path, though the directory's listing does
+        // not show it.
+        if (d === -EROFS || d === -EPERM) { /* grafted below */ } else if (typeof d === 'number') {
           throw new Error(`--mount: ${m.target}: no such ${wantDir ? 'directory' : 'file'} in the root, and it cannot be made there (errno ${-d})`);
         } else d.put();
       } else {
