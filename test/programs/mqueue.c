@@ -85,6 +85,17 @@ int main(void)
 	snprintf(other, sizeof other, "%s-b", name);
 	umask(022);
 
+	/* The limits, as /proc/sys/fs/mqueue shows them. */
+	static const char *const knobs[] = { "msg_max", "msgsize_max", "msg_default", "msgsize_default", "queues_max" };
+	for (unsigned i = 0; i < sizeof knobs / sizeof knobs[0]; i++) {
+		char p[80], v[32] = "";
+		snprintf(p, sizeof p, "/proc/sys/fs/mqueue/%s", knobs[i]);
+		FILE *f = fopen(p, "r");
+		if (f == NULL || fgets(v, sizeof v, f) == NULL) printf("%s: -1 %s\n", knobs[i], ename(errno));
+		else printf("%s: %s", knobs[i], v);
+		if (f != NULL) fclose(f);
+	}
+
 	/* Creation and its errors. */
 	struct mq_attr a = { .mq_maxmsg = 4, .mq_msgsize = 16 };
 	mqd_t q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0640, &a);

@@ -13,6 +13,7 @@ import type { Inode, Superblock } from './inode';
 import { ProcFileInode, type ProcGen, type ProcWrite } from './procfs_file';
 import { StaticDirInode } from './synthetic';
 import { openPtys } from '../tty/pty';
+import { DFLT_MSG, DFLT_MSGMAX, DFLT_MSGSIZE, DFLT_MSGSIZEMAX, DFLT_QUEUESMAX } from '../abi/mqueue';
 
 /** Linux's values for the limits tsvisor shares. */
 export const PID_MAX = 4194304, NGROUPS_MAX = 65536, NR_OPEN = 1048576, FILE_MAX = '9223372036854775807';
@@ -84,5 +85,13 @@ export function makeProcSys(sb: Superblock, ino: () => number): StaticDirInode {
   fsDir.add('file-max', ro(() => `${FILE_MAX}\n`));
   fsDir.add('nr_open', ro(() => `${NR_OPEN}\n`));
   fsDir.add('pipe-max-size', ro(() => '1048576\n'));
+  // The POSIX message queue limits the sandbox applies (syscalls/mqueue.ts); fixed here.
+  const mq = dir();
+  fsDir.add('mqueue', mq);
+  mq.add('msg_max', ro(() => `${DFLT_MSGMAX}\n`));
+  mq.add('msgsize_max', ro(() => `${DFLT_MSGSIZEMAX}\n`));
+  mq.add('msg_default', ro(() => `${DFLT_MSG}\n`));
+  mq.add('msgsize_default', ro(() => `${DFLT_MSGSIZE}\n`));
+  mq.add('queues_max', ro(() => `${DFLT_QUEUESMAX}\n`));
   return sys;
 }
