@@ -91,7 +91,7 @@ export function makeVfs(cfg: ContainerConfig, mem: MemoryFile, log: RuntimeLog, 
   }
   return new Vfs({
     rootDir: cfg.rootfs, rootMode: cfg.readonlyRoot ? 'readonly' : 'overlay', mounts, mem,
-    cgroup: withCgroup ? cgroup : undefined,
+    cgroup: withCgroup ? cgroup : undefined, ids: cfg.ids,
   });
 }
 

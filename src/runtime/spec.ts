@@ -5,6 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { compileSeccomp, type CompiledSeccomp } from './seccomp';
 import { parseCapabilities } from './capabilities';
+import { parseIdMappings } from './idmaps';
+import type { IdMaps } from '../kernel/idmap';
 import { RLIMIT_AS, RLIMIT_CORE, RLIMIT_CPU, RLIMIT_DATA, RLIMIT_FSIZE, RLIMIT_LOCKS, RLIMIT_MEMLOCK, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_RSS, RLIMIT_RTPRIO, RLIMIT_RTTIME, RLIMIT_SIGPENDING, RLIMIT_STACK } from '../kernel/limits';
 
 export interface OciUser { uid: number; gid: number; umask?: number; additionalGids?: number[] }
@@ -74,6 +76,8 @@ export interface ContainerConfig {
   mounts: MountPlan[];
   /** "none": a network namespace of its own (loopback only); "host": the config shares the host's. */
   network: 'none' | 'host';
+  /** The user namespace's uid and gid maps (linux.uidMappings/gidMappings), else the identity. */
+  ids: IdMaps;
   /** Memory cap in bytes (2 MiB multiple) from linux.resources.memory.limit, or undefined. */
   memoryLimit: number | undefined;
   /** Task cap from linux.resources.pids.limit, or undefined. */
@@ -134,7 +138,7 @@ export function validateSpec(raw: unknown, bundle: string): ContainerConfig {
   }
   const linux = spec.linux ?? {};
   if (!isObj(linux)) fail('config.json: linux must be an object');
-  const { network, uts } = validateNamespaces(linux.namespaces);
+  const { network, uts, user } = validateNamespaces(linux.namespaces);
   if (spec.hostname !== undefined && typeof spec.hostname !== 'string') fail('config.json: hostname must be a string');
   if (spec.hostname && !uts) fail('unable to set hostname without a private UTS namespace');
   const res = validateResources(linux.resources);
@@ -144,6 +148,7 @@ export function validateSpec(raw: unknown, bundle: string): ContainerConfig {
     mounts: planMounts(spec.mounts, bundle),
     network, memoryLimit: res.memoryLimit, pidsLimit: res.pidsLimit,
     annotations, platform, hooks: validateHooks(spec.hooks), seccomp: compileSeccomp(linux.seccomp),
+    ids: parseIdMappings(linux, user),
   };
 }
 
@@ -189,8 +194,8 @@ function validateAnnotations(a: unknown): Record<string, string> {
 
 const NAMESPACES = new Set(['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup', 'time']);
 
-function validateNamespaces(ns: unknown): { network: 'none' | 'host'; uts: boolean } {
-  if (ns === undefined) return { network: 'host', uts: false };
+function validateNamespaces(ns: unknown): { network: 'none' | 'host'; uts: boolean; user: boolean } {
+  if (ns === undefined) return { network: 'host', uts: false, user: false };
   if (!Array.isArray(ns)) fail('config.json: linux.namespaces must be an array');
   let network: 'none' | 'host' = 'host', uts = false;
   const seen = new Set<string>();
@@ -206,7 +211,7 @@ function validateNamespaces(ns: unknown): { network: 'none' | 'host'; uts: boole
     if (n.type === 'network') network = 'none';
     if (n.type === 'uts') uts = true;
   }
-  return { network, uts };
+  return { network, uts, user: seen.has('user') };
 }
 
 function validateResources(r: unknown): { memoryLimit: number | undefined; pidsLimit: number | undefined } {
