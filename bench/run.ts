@@ -2,6 +2,8 @@
 // tsvisor on each platform it can start here, side by side in one run, on OCI
 // bundles (busybox-static root):
 //   - start to exit: `run --bundle` of /bin/true, wall time of the whole command;
+//   - the same as containerd's shim runs it: create, start, wait for the pid in
+//     --pid-file to exit, delete (wall time of the sequence);
 //   - sandbox memory: a container running `sleep`, PSS summed over all its host
 //     processes (sandbox, gofer, stubs, proxies), read from smaps_rollup;
 //   - compute-bound: gzip -9 of a 64 MiB generated file inside the container,
@@ -10,7 +12,8 @@
 // their output, and writes bench/results/RESULTS.md (tables with ratios against
 // native and runc, machine details) and bench/results/chart.svg.
 // BENCH_RUNS (default 5) sets the runs per case; BENCH_SKIP_OTHERS=1 leaves the
-// other benchmarks out; BENCH_PLATFORMS=kvm,ptrace picks tsvisor's platforms.
+// other benchmarks out; BENCH_PLATFORMS=kvm,ptrace picks tsvisor's platforms;
+// BENCH_ONLY=start,lifecycle,mem,gzip runs only those cases (the others show n/a).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -18,6 +21,8 @@ import * as path from 'path';
 import { have, machine, REPO, run, summarize, table, TSVISOR } from './common';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const wanted = (what: string) => !ONLY || ONLY.includes(what);
 const RESULTS = path.join(REPO, 'bench', 'results');
 const DATA_MIB = 64;
 
@@ -121,6 +126,38 @@ function startOnce(rt: Runtime, rootfs: string, bundle: string): number | null {
   if (r.status === 0) return r.ms;
   console.log(`  ${rt.name}: /bin/true failed (${r.status}): ${r.stderr.trim().split('\n').pop()}`);
   return null;
+}
+
+/** The pid's process has exited (gone, or a zombie). */
+function exited(pid: number): boolean {
+  try {
+    const st = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3) === 'Z';
+  } catch { return true; }
+}
+
+/** create, start, wait for the pid in --pid-file to exit, delete: the sequence containerd's shim
+ *  runs (it reaps the pid as a subreaper; here /proc is polled every millisecond). Wall ms; null
+ *  for native or on failure. */
+function lifecycleOnce(rt: Runtime, bundle: string): number | null {
+  if (!rt.create) return null;
+  const id = newId('life'), pidFile = path.join(tmp, `${id}.pid`);
+  const t0 = performance.now();
+  const steps: [string, () => string[]][] = [['create', () => rt.create!(bundle, id, pidFile)], ['start', () => rt.start!(id)]];
+  for (const [what, argv] of steps) {
+    const r = exec(argv(), 120_000);
+    if (r.status !== 0) {
+      console.log(`  ${rt.name}: ${what} failed (${r.status}): ${r.stderr.trim().split('\n').pop()}`);
+      exec(rt.del!(id), 60_000);
+      return null;
+    }
+  }
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  const until = Date.now() + 60_000;
+  while (!exited(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+  const d = exec(rt.del!(id), 60_000);
+  const ms = performance.now() - t0;
+  return d.status === 0 ? ms : null;
 }
 
 /** One gzip -9 over /data/input: seconds, timed inside the container (busybox time); null on failure. */
@@ -263,12 +300,14 @@ function main(): void {
   const bTrue = makeBundle(rootfs, 'true', ['/bin/true']);
   const bSleep = makeBundle(rootfs, 'sleep', ['/bin/sleep', '30']);
   const bGzip = makeBundle(rootfs, 'gzip', ['/bin/sh', '-c', gzipScript('/data/input')]);
-  const start = rounds(rts, RUNS, 'start to exit', (rt) => startOnce(rt, rootfs, bTrue));
-  const mem = rounds(rts, Math.min(RUNS, 3), 'memory', (rt) => memoryOnce(rt, rootfs, bSleep));
-  const gzip = rounds(rts, Math.max(3, Math.ceil(RUNS / 2)), 'gzip', (rt) => computeOnce(rt, rootfs, bGzip, gzipScript));
-  const res = rts.map((rt, k) => ({ rt, start: start[k]!, mem: mem[k]!, gzip: gzip[k]! }));
+  const none = rts.map(() => null);
+  const start = wanted('start') ? rounds(rts, RUNS, 'start to exit', (rt) => startOnce(rt, rootfs, bTrue)) : none;
+  const life = wanted('lifecycle') ? rounds(rts, RUNS, 'create+start+delete', (rt) => lifecycleOnce(rt, bTrue)) : none;
+  const mem = wanted('mem') ? rounds(rts, Math.min(RUNS, 3), 'memory', (rt) => memoryOnce(rt, rootfs, bSleep)) : none;
+  const gzip = wanted('gzip') ? rounds(rts, Math.max(3, Math.ceil(RUNS / 2)), 'gzip', (rt) => computeOnce(rt, rootfs, bGzip, gzipScript)) : none;
+  const res = rts.map((rt, k) => ({ rt, start: start[k]!, life: life[k]!, mem: mem[k]!, gzip: gzip[k]! }));
   const native = res[0]!, runc = res.find((r) => r.rt.name === 'runc');
-  const rows = (key: 'start' | 'mem' | 'gzip', unit: 'ms' | 's' | 'MiB') => res.map((r) => [
+  const rows = (key: 'start' | 'life' | 'mem' | 'gzip', unit: 'ms' | 's' | 'MiB') => res.map((r) => [
     r.rt.name, fmt(r[key], unit), ratio(r[key], native[key]), runc ? ratio(r[key], runc[key]) : 'n/a',
   ]);
   const versions = ['runc --version', 'runsc --version'].map((c) => spawnSync('sh', ['-c', c], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '').filter((s) => s);
@@ -277,17 +316,20 @@ function main(): void {
   md += `Machine: ${machine()}; load average at the start ${load0.map((x) => x.toFixed(1)).join(', ')}, at the end ${os.loadavg().map((x) => x.toFixed(1)).join(', ')}. ${kvm.join('; ')}\n\n${versions.map((v) => `- ${v}`).join('\n')}\n\n`;
   md += `Each figure: median (min..max) of the runs; the runtimes take turns in every round. Ratios: against native, and against runc.\n\n`;
   md += `## Start to exit of /bin/true in a bundle (ms, whole \`run --bundle\` command)\n\n${table(['', 'ms', 'vs native', 'vs runc'], rows('start', 'ms'))}\n\n`;
+  md += `## Create, start, wait, delete of /bin/true (ms, the sequence containerd's shim runs)\n\n${table(['', 'ms', 'vs native', 'vs runc'], rows('life', 'ms'))}\n\n`;
   md += `## Sandbox memory: a container running sleep (MiB, PSS summed over its host processes)\n\n${table(['', 'MiB', 'vs native', 'vs runc'], rows('mem', 'MiB'))}\n\n`;
   md += `## Compute-bound: gzip -9 of a ${DATA_MIB} MiB generated file (s, timed inside the container)\n\n${table(['', 's', 'vs native', 'vs runc'], rows('gzip', 's'))}\n\n`;
   const runsc = res.find((r) => r.rt.name.startsWith('runsc'));
   md += `## Targets (issue 6)\n\n`;
   for (const r of res.filter((x) => x.rt.name.startsWith('tsvisor'))) {
     const s2 = r.start && runsc?.start ? r.start.median / runsc.start.median : NaN;
+    const l2 = r.life && runsc?.life ? r.life.median / runsc.life.median : NaN;
     const g = r.gzip && native.gzip ? (r.gzip.median / native.gzip.median - 1) * 100 : NaN;
     // The fastest run is the least disturbed by other load on the machine.
     const gMin = r.gzip && native.gzip ? (r.gzip.min / native.gzip.min - 1) * 100 : NaN;
     const m = r.mem && runsc?.mem ? r.mem.median / runsc.mem.median : NaN;
-    md += `- ${r.rt.name}: start-to-exit ${s2.toFixed(2)}x runsc's (target at most 0.7x: ${s2 <= 0.7 ? 'met' : 'not met'}); ` +
+    md += `- ${r.rt.name}: start-to-exit ${s2.toFixed(2)}x runsc's (target at most 0.7x: ${s2 <= 0.7 ? 'met' : 'not met'}; ` +
+      `create+start+delete ${l2.toFixed(2)}x runsc's); ` +
       `compute overhead ${g.toFixed(1)} % by medians, ${gMin.toFixed(1)} % by fastest runs (target under 2 %: ${g < 2 ? 'met' : 'not met'} by medians, ${gMin < 2 ? 'met' : 'not met'} by fastest runs); ` +
       `memory ${m.toFixed(2)}x runsc's (target at most 1x: ${m <= 1 ? 'met' : 'not met'})\n`;
   }
