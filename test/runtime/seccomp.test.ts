@@ -163,6 +163,18 @@ unit('containerd\'s default profile compiles and allows its list, denies the res
   assert.is(verdict(admin, nr('clone'), [0x20000n]), ALLOW);
 });
 
+unit('the rules Docker\'s default profile adds to that shape: clone3 answers ENOSYS, socket(AF_VSOCK) is denied', () => {
+  const c = compile({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: EPERM, architectures: ['SCMP_ARCH_X86_64'], syscalls: [
+    { names: ['read', 'write', 'faccessat2'], action: 'SCMP_ACT_ALLOW' },
+    { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 40, op: 'SCMP_CMP_NE' }] },
+    { names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS },
+  ] });
+  assert.is(verdict(c, nr('clone3')), (ERRNO | ENOSYS) >>> 0);
+  assert.is(verdict(c, nr('socket'), [2n]), ALLOW);
+  assert.is(verdict(c, nr('socket'), [40n]), (ERRNO | EPERM) >>> 0);
+  assert.is(verdict(c, nr('socket'), [40n + (1n << 32n)]), ALLOW, 'the whole 64-bit value is compared');
+});
+
 unit('hundreds of conditional rules: jumps beyond a conditional jump\'s reach go through JA', () => {
   const names = SYSCALL_NAMES.slice(0, 335).filter((n) => n !== '');
   const syscalls = names.map((name) => ({ names: [name], action: 'SCMP_ACT_ERRNO', errnoRet: nr(name) + 1, args: [{ index: 1, value: nr(name), op: 'SCMP_CMP_EQ' }] }));
