@@ -145,9 +145,11 @@ function lifecycleOnce(rt: Runtime, bundle: string): number | null {
   const t0 = performance.now();
   const steps: [string, () => string[]][] = [['create', () => rt.create!(bundle, id, pidFile)], ['start', () => rt.start!(id)]];
   for (const [what, argv] of steps) {
-    const r = exec(argv(), 120_000);
+    // No pipes: the container keeps create's stdio open until it exits.
+    const a = argv();
+    const r = spawnSync(a[0]!, a.slice(1), { stdio: 'ignore', timeout: 120_000 });
     if (r.status !== 0) {
-      console.log(`  ${rt.name}: ${what} failed (${r.status}): ${r.stderr.trim().split('\n').pop()}`);
+      console.log(`  ${rt.name}: ${what} failed (${r.status})`);
       exec(rt.del!(id), 60_000);
       return null;
     }
