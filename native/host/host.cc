@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -74,6 +75,16 @@ static Napi::Value Read(const Napi::CallbackInfo& info) {
 static Napi::Value Write(const Napi::CallbackInfo& info) {
   WINDOW_OR_EFAULT(1, p, n);
   return Ret(info.Env(), write(I32(info[0]), p, n));
+}
+// recv(fd, buf, off, len, flags) / send(fd, buf, off, len, flags): a socket's bytes with the
+// call's own flags (MSG_DONTWAIT: no wait, whatever the shared description's O_NONBLOCK says).
+static Napi::Value Recv(const Napi::CallbackInfo& info) {
+  WINDOW_OR_EFAULT(1, p, n);
+  return Ret(info.Env(), recv(I32(info[0]), p, n, I32(info[4])));
+}
+static Napi::Value Send(const Napi::CallbackInfo& info) {
+  WINDOW_OR_EFAULT(1, p, n);
+  return Ret(info.Env(), send(I32(info[0]), p, n, I32(info[4])));
 }
 // pread(fd, buf, off, len, pos) / pwrite(fd, buf, off, len, pos)
 static Napi::Value Pread(const Napi::CallbackInfo& info) {
@@ -229,6 +240,7 @@ class FdWatch : public Napi::ObjectWrap<FdWatch> {
     return DefineClass(env, "FdWatch", {
       InstanceMethod("start", &FdWatch::Start),
       InstanceMethod("stop", &FdWatch::Stop),
+      InstanceMethod("pause", &FdWatch::Pause),
     });
   }
   // new FdWatch(fd, callback(status, events))
@@ -256,13 +268,19 @@ class FdWatch : public Napi::ObjectWrap<FdWatch> {
     uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
     handle_ = nullptr;
   }
-  // start(events): UV_READABLE=1, UV_WRITABLE=2
+  // start(events): UV_READABLE=1, UV_WRITABLE=2 (a started handle takes the new set)
   Napi::Value Start(const Napi::CallbackInfo& info) {
     if (!handle_) return Napi::Number::New(info.Env(), -EBADF);
     return Napi::Number::New(info.Env(), uv_poll_start(handle_, I32(info[0]), OnPoll));
   }
+  // stop(): closes the handle for good (start gives EBADF after it).
   Napi::Value Stop(const Napi::CallbackInfo& info) {
     CloseHandle();
+    return info.Env().Undefined();
+  }
+  // pause(): stops watching; start() watches again.
+  Napi::Value Pause(const Napi::CallbackInfo& info) {
+    if (handle_) uv_poll_stop(handle_);
     return info.Env().Undefined();
   }
   uv_poll_t* handle_ = nullptr;
@@ -280,6 +298,8 @@ Napi::Object InitHost(Napi::Env env, Napi::Object exports) {
   F("write", Write);
   F("pread", Pread);
   F("pwrite", Pwrite);
+  F("recv", Recv);
+  F("send", Send);
   F("lseek", Lseek);
   F("fstat", Fstat);
   F("fstatat", Fstatat);

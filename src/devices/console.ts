@@ -4,7 +4,7 @@
 // TIOCGWINSZ) work when those are terminals. It never becomes a controlling
 // terminal (Linux's noctty rule for 5:1).
 import type { Task } from '../kernel/task';
-import { HostStdioFile, probeHostFd } from '../kernel/vfs/host_stdio';
+import { HostStdioFile, hostStdioFile, probeHostFd } from '../kernel/vfs/host_stdio';
 import { InodeFile } from '../kernel/vfs/file';
 import { O_NONBLOCK, O_RDWR } from '../kernel/abi/fcntl';
 import { registerDevice } from './registry';
@@ -14,8 +14,8 @@ export class ConsoleFile extends InodeFile {
   private readonly output: HostStdioFile;
   constructor(flags: number) {
     super(flags);
-    this.input = new HostStdioFile(0, O_RDWR, probeHostFd(0));
-    this.output = new HostStdioFile(1, O_RDWR, probeHostFd(1));
+    this.input = hostStdioFile(0, O_RDWR, probeHostFd(0));
+    this.output = hostStdioFile(1, O_RDWR, probeHostFd(1));
   }
   override read(t: Task, dst: Uint8Array, off: number, len: number): number {
     this.input.flags = O_RDWR | (this.flags & O_NONBLOCK);

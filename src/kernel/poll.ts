@@ -5,6 +5,11 @@
 // park on it) that also tells watchers (epoll's items) which events may now be
 // ready, as Linux's wake_up_poll(wq, key) runs ep_poll_callback. Files call
 // notify(mask) after every change; mask 0 means "anything" (a hangup).
+//
+// A file whose readiness comes from the host (tsvisor's own stdio) learns of a
+// change only while it watches the host fd: its queue is hostBacked, and an epoll
+// instance that watches it calls armHost when a task parks in epoll_wait.
+import type { Task } from './task';
 import { WaitQueue } from './wait';
 
 export {
@@ -36,6 +41,13 @@ export class ReadyQueue extends WaitQueue {
   }
 
   get watched(): boolean { return this.watchers !== null; }
+
+  /** Readiness comes from the host: a waiter must arm the file's host watch (armHost). */
+  get hostBacked(): boolean { return false; }
+
+  /** t is about to wait, through an epoll instance, for the events in `want` (poll bits) that
+   *  were not ready when last looked at: watch the host for them and keep the event loop turning. */
+  armHost(_t: Task, _want: number): void {}
 
   /** Readiness may have changed: tell the watchers, then wake every parked task (each re-checks). */
   notify(mask: number): void {

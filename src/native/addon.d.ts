@@ -55,8 +55,9 @@ export interface MemFd {
 }
 
 export interface FdWatch {
-  start(events: number): number;               // UV_READABLE 1, UV_WRITABLE 2
-  stop(): void;
+  start(events: number): number;               // UV_READABLE 1, UV_WRITABLE 2; a started watch takes the new set
+  stop(): void;                                 // closes the handle for good (start gives -EBADF after it)
+  pause(): void;                                // stops watching; start() watches again
 }
 
 export interface Host {
@@ -67,6 +68,9 @@ export interface Host {
   write(fd: number, buf: Bytes, off: number, len: number): number;
   pread(fd: number, buf: Bytes, off: number, len: number, pos: number): number;
   pwrite(fd: number, buf: Bytes, off: number, len: number, pos: number): number;
+  /** recv(2)/send(2) on a socket with the call's own flags (MSG_DONTWAIT, MSG_NOSIGNAL). */
+  recv(fd: number, buf: Bytes, off: number, len: number, flags: number): number;
+  send(fd: number, buf: Bytes, off: number, len: number, flags: number): number;
   lseek(fd: number, offset: number, whence: number): number;
   fstat(fd: number, buf: Bytes, off: number): number;              // raw struct stat
   fstatfs(fd: number, buf: Bytes, off: number): number;            // raw struct statfs (120 bytes)

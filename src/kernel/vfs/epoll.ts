@@ -6,6 +6,13 @@
 // change, EPOLLONESHOT items are disabled until EPOLL_CTL_MOD re-arms them.
 //
 // The ready list is intrusive (prev/next in the items): no allocation per call.
+//
+// Items on files whose readiness comes from the host (tsvisor's stdio: a
+// hostBacked queue) and on nested epoll instances are also kept in a short list:
+// a task parking in epoll_wait (or in poll on this instance) arms their host
+// watches for the events that were not ready when last looked at, so that the
+// host's change wakes it. An edge-triggered item that was reported ready is
+// armed again only after a read or write of it found nothing (EAGAIN).
 import { EP_MAX_NESTS, EP_PRIVATE_BITS, EPOLLET, EPOLLIN, EPOLLONESHOT, EPOLLRDNORM } from '../abi/poll';
 import { ReadyQueue, type ReadyWatcher } from '../poll';
 import type { Task } from '../task';
@@ -27,6 +34,8 @@ export class EpItem implements ReadyWatcher, FileWatch {
   next: EpItem | null = null;
   /** The queue it watches (null for files whose readiness never changes). */
   queue: ReadyQueue | null = null;
+  /** Events ready (among those asked for) when last polled: a host-backed item waits for the rest. */
+  lastRevents = 0;
 
   constructor(readonly ep: EpollFile, readonly file: FileDescription, readonly fd: number) {}
 
@@ -41,7 +50,26 @@ export class EpItem implements ReadyWatcher, FileWatch {
   fileReleased(_f: FileDescription): void { this.ep.removeItem(this, false); }
 
   /** Events ready now, among those asked for. */
-  poll(t: Task): number { return this.file.poll(t) & this.events; }
+  poll(t: Task): number { return (this.lastRevents = this.file.poll(t) & this.events); }
+}
+
+/** ep->wq: a task parking in epoll_wait arms the host watches of the instance's host-backed items. */
+class EpWaitQueue extends WaitQueue {
+  constructor(private readonly ep: EpollFile) { super(); }
+  override add(t: Task): void {
+    super.add(t);
+    this.ep.armHost(t);
+  }
+}
+
+/** ep->poll_wait: likewise for a task polling the instance (poll, select, an outer epoll). */
+class EpPollQueue extends ReadyQueue {
+  constructor(private readonly ep: EpollFile) { super(); }
+  override add(t: Task): void {
+    super.add(t);
+    this.ep.armHost(t);
+  }
+  override armHost(t: Task, _want: number): void { this.ep.armHost(t); }
 }
 
 export class EpollFile extends AnonFile {
@@ -50,9 +78,11 @@ export class EpollFile extends AnonFile {
   private head: EpItem | null = null;
   private tail: EpItem | null = null;
   /** Tasks in epoll_wait park here (ep->wq). */
-  readonly wq = new WaitQueue();
+  readonly wq: WaitQueue = new EpWaitQueue(this);
   /** Pollers of the epoll fd itself (nested epoll, poll/select on it: ep->poll_wait). */
-  readonly pollq = new ReadyQueue();
+  readonly pollq: ReadyQueue = new EpPollQueue(this);
+  /** Items whose queue is host-backed or whose file is an epoll instance (see the top). */
+  private hostItems: EpItem[] | null = null;
 
   constructor(flags: number) { super(flags, 'eventpoll'); }
 
@@ -72,7 +102,23 @@ export class EpollFile extends AnonFile {
     (file.watches ??= []).push(it);
     it.queue = file.readyQueue();
     if (it.queue !== null) it.queue.watch(it);
+    if (it.queue?.hostBacked || file instanceof EpollFile) (this.hostItems ??= []).push(it);
     if (it.poll(t) !== 0) this.makeReady(it);
+  }
+
+  /** A task is about to wait on this instance: each enabled host-backed item watches the host for
+   *  its events that were not ready when last polled (nested instances pass it on). The task
+   *  waits for the host even when nothing new is armed (a watch armed by an EAGAIN may wake it). */
+  armHost(t: Task): void {
+    const l = this.hostItems;
+    if (l === null) return;
+    for (const it of l) {
+      const q = it.queue;
+      if (q === null) continue;
+      if (q.hostBacked) t.kernel.parkOnHost(t);
+      const want = it.events & ~EP_PRIVATE_BITS & ~it.lastRevents;
+      if (want !== 0) q.armHost(t, want);
+    }
   }
 
   /** ep_modify: new events and data; queued at once if ready. */
@@ -85,6 +131,12 @@ export class EpollFile extends AnonFile {
   removeItem(it: EpItem, fromFile = true): void {
     if (it.queue !== null) { it.queue.unwatch(it); it.queue = null; }
     this.unlink(it);
+    const h = this.hostItems;
+    if (h !== null) {
+      const i = h.indexOf(it);
+      if (i >= 0) h.splice(i, 1);
+      if (h.length === 0) this.hostItems = null;
+    }
     const l = this.items.get(it.fd);
     if (l !== undefined) {
       const i = l.indexOf(it);
