@@ -173,6 +173,9 @@ function listJs(dir: string, out: string[]): void {
 
 /** Joins the modules into a new bundle; null when a module changed while it was read. */
 function build(): Manifest | null {
+  // A dist/ this user cannot write: fail before reading every module.
+  fs.mkdirSync(DIR, { recursive: true });
+  fs.accessSync(DIR, fs.constants.W_OK);
   const abs: string[] = [];
   listJs(path.join(DIST, 'src'), abs);
   const aliases: Record<string, string> = {};
@@ -215,7 +218,6 @@ function build(): Manifest | null {
     deps[r] = d;
   }
   const id = (require('crypto') as typeof import('crypto')).createHash('sha256').update(source).digest('hex').slice(0, 16);
-  fs.mkdirSync(DIR, { recursive: true });
   writeAtomic(path.join(DIR, `bundle-${id}.js`), source);
   const m: Manifest = { id, files, aliases, deps };
   writeAtomic(MANIFEST, JSON.stringify(m));

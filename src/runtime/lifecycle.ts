@@ -165,7 +165,9 @@ export function start(g: GlobalOptions, id: string): void {
   const c = client(g, s);
   try { c.call({ op: 'start' }); } finally { c.close(); }
   try {
-    runHooks('poststart', s.hooks?.poststart, ociState({ ...s, status: 'running' }));
+    // The state as the start left it: a container as short as /bin/true may have ended (and
+    // its sandbox exited) before this line, and the host check would say stopped.
+    runHooks('poststart', s.hooks?.poststart, { ...ociState({ ...s, status: 'running' }), status: 'running', pid: s.pid });
   } catch (e) {
     g.log.warn((e as Error).message);
   }
