@@ -1,7 +1,10 @@
 // Permission checks (Linux's inode_permission / generic_permission) against the
-// sandbox's own credentials: the guest's uid 0 has every capability, as root in
-// a container does; host ownership and modes are what the guest sees.
+// sandbox's own credentials: the mode bits, then CAP_DAC_READ_SEARCH and
+// CAP_DAC_OVERRIDE from the effective set (root holds them unless the
+// container's capabilities leave them out); host ownership and modes are what
+// the guest sees.
 import { EACCES, EROFS } from '../errno';
+import { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH } from '../abi/capability';
 import { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK } from '../abi/stat';
 import type { Credentials } from '../task';
 import type { Inode } from './inode';
@@ -23,18 +26,28 @@ export function modePermission(mode: number, uid: number, gid: number, creds: Cr
   real = false): number {
   mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
   if (mask === 0) return 0;
-  const fsuid = creds === null ? 0 : real ? creds.uid : creds.fsuid;
-  const isDir = (mode & S_IFMT) === S_IFDIR;
-  if (fsuid === 0) {
-    // CAP_DAC_OVERRIDE: everything but executing a file with no execute bit at all.
-    if ((mask & MAY_EXEC) && !isDir && (mode & 0o111) === 0) return -EACCES;
-    return 0;
-  }
   let bits: number;
-  if (fsuid === uid) bits = (mode >> 6) & 7;
-  else if (inGroup(creds!, gid, real)) bits = (mode >> 3) & 7;
+  if (creds === null) bits = 0; // the kernel itself: every capability, no ids
+  else if ((real ? creds.uid : creds.fsuid) === uid) bits = (mode >> 6) & 7;
+  else if (inGroup(creds, gid, real)) bits = (mode >> 3) & 7;
   else bits = mode & 7;
-  return (bits & mask) === mask ? 0 : -EACCES;
+  if ((bits & mask) === mask) return 0;
+  // access(2) checks with the real ids and, as do_faccessat's override, root's permitted
+  // capabilities or none for another user.
+  const has = (cap: number) => creds === null ||
+    (real ? creds.uid === 0 && bit(creds.capPrmLo, creds.capPrmHi, cap) : bit(creds.capEffLo, creds.capEffHi, cap));
+  if ((mode & S_IFMT) === S_IFDIR) {
+    if (!(mask & MAY_WRITE) && has(CAP_DAC_READ_SEARCH)) return 0;
+    return has(CAP_DAC_OVERRIDE) ? 0 : -EACCES;
+  }
+  if (mask === MAY_READ && has(CAP_DAC_READ_SEARCH)) return 0;
+  // CAP_DAC_OVERRIDE: everything but executing a file with no execute bit at all.
+  if (!(mask & MAY_EXEC) || (mode & 0o111) !== 0) return has(CAP_DAC_OVERRIDE) ? 0 : -EACCES;
+  return -EACCES;
+}
+
+function bit(lo: number, hi: number, cap: number): boolean {
+  return cap < 32 ? ((lo >>> cap) & 1) === 1 : ((hi >>> (cap - 32)) & 1) === 1;
 }
 
 function inGroup(c: Credentials, gid: number, real: boolean): boolean {

@@ -8,7 +8,7 @@ import {
 } from '../errno';
 import { S_IFDIR, S_IFMT, S_IFREG, S_ISGID, S_ISUID, S_ISVTX } from '../abi/stat';
 import type { Credentials } from '../task';
-import { CAP_CHOWN } from '../abi/capability';
+import { CAP_CHOWN, CAP_FOWNER, CAP_FSETID } from '../abi/capability';
 import { capable } from '../syscalls/identity';
 import { Dentry } from './dentry';
 import {
@@ -22,6 +22,10 @@ import { MAY_EXEC, MAY_WRITE, modePermission, permission } from './perm';
 const S_IXGRP = 0o010;
 
 function fsuid(c: Credentials | null): number { return c === null ? 0 : c.fsuid; }
+/** The kernel itself, or a task holding cap in its effective set. */
+function hasCap(c: Credentials | null, cap: number): boolean { return c === null || capable(c, cap); }
+/** inode_owner_or_capable: the file's owner, or CAP_FOWNER. */
+function ownerOrCapable(c: Credentials | null, i: Inode): boolean { return fsuid(c) === i.uid || hasCap(c, CAP_FOWNER); }
 function fsgid(c: Credentials | null): number { return c === null ? 0 : c.fsgid; }
 function inGroup(c: Credentials | null, gid: number): boolean {
   if (c === null) return true;
@@ -45,11 +49,11 @@ function mayCreate(ctx: VfsCtx, dir: Dentry): number {
 }
 
 /** check_sticky: in a sticky directory only the owner of the file or of the directory (or
- *  root) may remove or rename it. */
+ *  CAP_FOWNER) may remove or rename it. */
 function sticky(ctx: VfsCtx, dir: Inode, victim: Inode): boolean {
   if (!(dir.mode & S_ISVTX)) return false;
   const u = fsuid(ctx.creds);
-  return u !== 0 && u !== victim.uid && u !== dir.uid;
+  return u !== victim.uid && u !== dir.uid && !hasCap(ctx.creds, CAP_FOWNER);
 }
 
 /** may_delete: victim (named in dir) may go; isDir says what the caller wants it to be. */
@@ -211,13 +215,13 @@ function renameChecked(ctx: VfsCtx, a: ParentResult, b: ParentResult, src: Dentr
 
 // ---- attributes
 
-/** chmod_common: the owner or root may; a non-member loses S_ISGID on a file. */
+/** chmod_common: the owner or CAP_FOWNER may; without CAP_FSETID a non-member of the file's
+ *  group loses S_ISGID on a file. */
 export function vfsChmod(ctx: VfsCtx, d: Dentry | null, i: Inode, mode: number): number {
   if (i.sb.readonly) return -EROFS;
-  const u = fsuid(ctx.creds);
-  if (u !== 0 && u !== i.uid) return -EPERM;
+  if (!ownerOrCapable(ctx.creds, i)) return -EPERM;
   mode &= 0o7777;
-  if (u !== 0 && !i.isDir && (mode & S_ISGID) && !inGroup(ctx.creds, i.gid)) mode &= ~S_ISGID;
+  if (!i.isDir && (mode & S_ISGID) && !inGroup(ctx.creds, i.gid) && !hasCap(ctx.creds, CAP_FSETID)) mode &= ~S_ISGID;
   const a = new AttrChange();
   a.mask = ATTR_MODE;
   a.mode = mode;
@@ -253,11 +257,10 @@ export function vfsChown(ctx: VfsCtx, d: Dentry | null, i: Inode, uid: number, g
   return i.setattr(d, a);
 }
 
-/** utimes: explicit times need ownership (or root); "now" needs ownership or write access. */
+/** utimes: explicit times need ownership (or CAP_FOWNER); "now" needs that or write access. */
 export function vfsUtimes(ctx: VfsCtx, d: Dentry | null, i: Inode, a: AttrChange, onlyNow: boolean): number {
   if (i.sb.readonly) return -EROFS;
-  const u = fsuid(ctx.creds);
-  if (u !== 0 && u !== i.uid) {
+  if (!ownerOrCapable(ctx.creds, i)) {
     if (!onlyNow) return -EPERM;
     if (permission(i, ctx.creds, MAY_WRITE) < 0) return -EACCES;
   }

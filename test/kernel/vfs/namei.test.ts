@@ -164,6 +164,7 @@ W('search permission for a non-root user', () => {
   const creds = new Credentials();
   creds.uid = creds.euid = creds.fsuid = 1000;
   creds.gid = creds.egid = creds.fsgid = 1000;
+  creds.capEffLo = creds.capEffHi = creds.capPrmLo = creds.capPrmHi = 0; // as setuid leaves a non-root user
   const user: VfsCtx = { root: vfs.root, task: null, creds };
   const st = fs.statSync(path.join(fx.root, 'locked'));
   const d = walk(user, vfs.root, '/locked/x', LOOKUP_FOLLOW);
