@@ -169,17 +169,37 @@ static Napi::Value Kill(const Napi::CallbackInfo& info) {
   return Num(info.Env(), kill(I32(info[0]), I32(info[1])) < 0 ? -errno : 0);
 }
 
-// futexWait(words, index, expected, timeoutMs): FUTEX_WAIT (shared, not FUTEX_PRIVATE: the
-// other side is the stub process, mapping the same memfd page) on words[index] while it
-// holds expected; restarted after EINTR. 0 when woken or the value differs, -ETIMEDOUT.
+// futexWait(words, index, expected, timeoutMs[, cpuIndex]): FUTEX_WAIT (shared, not
+// FUTEX_PRIVATE: the other side is the stub process, mapping the same memfd page) on
+// words[index] while it holds expected; restarted after EINTR. 0 when woken or the value
+// differs, -ETIMEDOUT. With cpuIndex, this thread's CPU goes to words[cpuIndex] and, when the
+// other side last posted from another CPU (words[cpuIndex + 1]), the word is polled briefly
+// before sleeping: a sleeping hand-off across CPUs waits for a wake-up IPI, which on nested
+// hosts costs tens of microseconds (DESIGN.md, trap platforms). On one CPU polling would only
+// delay the other side, so then it sleeps at once.
+static constexpr int kKernelSpin = 256;
 static Napi::Value FutexWait(const Napi::CallbackInfo& info) {
   Bytes b;
   uint64_t i = static_cast<uint64_t>(ToI64(info[1]));
   if (!GetBytes(info[0], &b) || i * 4 + 4 > b.len) return Num(info.Env(), -EFAULT);
-  auto* w = reinterpret_cast<uint32_t*>(b.data) + i;
+  auto* words = reinterpret_cast<uint32_t*>(b.data);
+  auto* w = words + i;
   uint32_t expected = info[2].As<Napi::Number>().Uint32Value();
   int64_t ms = ToI64(info[3]);
   struct timespec ts = {static_cast<time_t>(ms / 1000), static_cast<long>((ms % 1000) * 1000000)};
+  if (info.Length() > 4) {
+    uint64_t c = static_cast<uint64_t>(ToI64(info[4]));
+    if (c * 4 + 8 <= b.len) {
+      uint32_t cpu = static_cast<uint32_t>(sched_getcpu());
+      __atomic_store_n(&words[c], cpu, __ATOMIC_RELAXED);
+      if (__atomic_load_n(&words[c + 1], __ATOMIC_RELAXED) != cpu) {
+        for (int k = 0; k < kKernelSpin; k++) {
+          if (__atomic_load_n(w, __ATOMIC_ACQUIRE) != expected) return Num(info.Env(), 0);
+          __builtin_ia32_pause();
+        }
+      }
+    }
+  }
   for (;;) {
     if (__atomic_load_n(w, __ATOMIC_ACQUIRE) != expected) return Num(info.Env(), 0);
     long r = syscall(SYS_futex, w, FUTEX_WAIT, expected, &ts, nullptr, 0);

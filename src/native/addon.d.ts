@@ -130,7 +130,7 @@ export interface Ptrace {
   wait(pid: number, status: Int32Array, flags?: number): number;
   kill(pid: number, sig: number): number;
   /** FUTEX_WAIT (shared) on words[index] while it equals expected; 0, or -ETIMEDOUT. */
-  futexWait(words: Uint32Array, index: number, expected: number, timeoutMs: number): number;
+  futexWait(words: Uint32Array, index: number, expected: number, timeoutMs: number, cpuIndex?: number): number;
   futexWake(words: Uint32Array, index: number, n: number): number;
   /** The process the preemption tick signals (when resumed other than by ptrace). */
   tickTarget(pid: number): number;

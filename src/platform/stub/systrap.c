@@ -19,7 +19,7 @@
 /* Comm page words (u32); see systrap_platform.ts. */
 enum { W_STUB_SEQ = 0, W_KERNEL_SEQ = 1, W_KIND = 2, W_CMD = 3, W_NOPS = 4, W_FLAGS = 5, W_RESULT = 6,
        W_SIG = 7, W_CODE = 8, W_XSIZE = 9, W_ADDR = 10, W_TRAPNO = 12, W_ERR = 14, W_FS = 16, W_GS = 18,
-       W_REGS = 20 };
+       W_REGS = 20, W_KCPU = 100, W_SCPU = 101 };
 enum { K_SYSCALL = 1, K_FAULT = 2, K_INTERRUPT = 3, K_DONE = 4, K_FAILED = 5 };
 enum { C_RESUME = 1, C_SAVE_FPU = 2, C_OPS = 3, C_EXIT = 4 };
 enum { F_LOAD_FPU = 1, F_SET_FS = 2, F_SET_GS = 4, F_SAVE_FPU = 8 };
@@ -58,8 +58,16 @@ static uint32_t seen;
 static inline void put64(int w, uint64_t v) { comm[w] = (uint32_t)v; comm[w + 1] = (uint32_t)(v >> 32); }
 static inline uint64_t get64(int w) { return comm[w] | ((uint64_t)comm[w + 1] << 32); }
 
+static inline uint32_t this_cpu(void)
+{
+  uint32_t lo, hi, aux;
+  __asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux));
+  return aux & 0xfff; /* Linux keeps the CPU number in TSC_AUX's low 12 bits */
+}
+
 static void post(uint32_t kind) {
   comm[W_KIND] = kind;
+  comm[W_SCPU] = this_cpu();
   __atomic_store_n(&comm[W_STUB_SEQ], comm[W_STUB_SEQ] + 1, __ATOMIC_RELEASE);
   stub_sys(SYS_FUTEX, (long)&comm[W_STUB_SEQ], FUTEX_WAKE, 1, 0, 0, 0);
 }
@@ -67,7 +75,18 @@ static void post(uint32_t kind) {
 /* Waits for the next command; returns it. A command counts once its sequence differs
  * from the last one seen (the page is the guest's to scribble on while it runs, so
  * nothing in it is trusted beyond what the handler validates). */
+/* When tsvisor last ran on another CPU, a command is polled for this many rounds before the
+ * futex sleep: across CPUs a sleeping hand-off waits for a wake-up IPI, tens of microseconds on
+ * nested hosts. Never on tsvisor's own CPU, where polling would only keep it from running. */
+#define STUB_SPIN 2000
 static uint32_t next_command(void) {
+  if (comm[W_KCPU] != this_cpu()) {
+    for (int k = 0; k < STUB_SPIN; k++) {
+      uint32_t cur = __atomic_load_n(&comm[W_KERNEL_SEQ], __ATOMIC_ACQUIRE);
+      if (cur != seen) { seen = cur; return comm[W_CMD]; }
+      __builtin_ia32_pause();
+    }
+  }
   for (;;) {
     uint32_t cur = __atomic_load_n(&comm[W_KERNEL_SEQ], __ATOMIC_ACQUIRE);
     if (cur != seen) { seen = cur; return comm[W_CMD]; }

@@ -28,7 +28,9 @@ export const SYSTRAP_TICK_SIGNAL = 41;
 
 // Comm page words (systrap.c).
 const W_STUB_SEQ = 0, W_KERNEL_SEQ = 1, W_KIND = 2, W_CMD = 3, W_NOPS = 4, W_FLAGS = 5, W_RESULT = 6,
-  W_SIG = 7, W_XSIZE = 9, W_ADDR = 10, W_TRAPNO = 12, W_ERR = 14, W_FS = 16, W_GS = 18, W_REGS = 20;
+  W_SIG = 7, W_XSIZE = 9, W_ADDR = 10, W_TRAPNO = 12, W_ERR = 14, W_FS = 16, W_GS = 18, W_REGS = 20,
+  /** The CPU tsvisor waited on last, and the one the stub posted from (whether to poll: systrap.c). */
+  W_KCPU = 100;
 const K_SYSCALL = 1, K_FAULT = 2, K_INTERRUPT = 3, K_DONE = 4, K_FAILED = 5;
 const C_RESUME = 1, C_SAVE_FPU = 2, C_OPS = 3;
 const F_LOAD_FPU = 1, F_SET_FS = 2, F_SET_GS = 4, F_SAVE_FPU = 8;
@@ -242,7 +244,7 @@ export class SystrapPlatform implements Platform {
   private waitEvent(s: SysStub): number {
     const w = s.w, i = s.base + W_STUB_SEQ;
     for (;;) {
-      const r = pt.futexWait(w, i, s.stubSeq, 1000);
+      const r = pt.futexWait(w, i, s.stubSeq, 1000, s.base + W_KCPU);
       if (w[i] !== s.stubSeq) break;
       if (r < 0 && pt.kill(s.pid, 0) < 0) throw new StubError(`systrap stub ${s.pid} is gone`);
     }
