@@ -33,6 +33,11 @@ export const CAP_NAMES: readonly string[] = [
 ];
 
 /** A set of capability numbers as a 64-bit mask in two halves. */
+/** Is cap in the set given as its two 32-bit halves? */
+export function capInSet(lo: number, hi: number, cap: number): boolean {
+  return cap < 32 ? ((lo >>> cap) & 1) === 1 : ((hi >>> (cap - 32)) & 1) === 1;
+}
+
 export function capMask(caps: readonly number[]): [number, number] {
   let lo = 0, hi = 0;
   for (const c of caps) {

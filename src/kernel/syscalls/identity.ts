@@ -4,7 +4,7 @@
 // thread, as in Linux (glibc and musl broadcast set*id to every thread).
 import { EFAULT, EINVAL, EPERM, ESRCH } from '../errno';
 import {
-  CAP_DATA_SIZE, CAP_FS_MASK_HI, CAP_FS_MASK_LO, CAP_FULL_HI, CAP_SETGID, CAP_SETPCAP, CAP_SETUID,
+  CAP_DATA_SIZE, CAP_FS_MASK_HI, CAP_FS_MASK_LO, CAP_FULL_HI, CAP_SETGID, CAP_SETPCAP, CAP_SETUID, capInSet,
   _LINUX_CAPABILITY_VERSION_1, _LINUX_CAPABILITY_VERSION_2, _LINUX_CAPABILITY_VERSION_3,
 } from '../abi/capability';
 import type { Credentials, Task } from '../task';
@@ -17,7 +17,7 @@ export const NGROUPS_MAX = 65536;
 
 /** Does creds have capability cap in its effective set? */
 export function capable(c: Credentials, cap: number): boolean {
-  return cap < 32 ? ((c.capEffLo >>> cap) & 1) === 1 : ((c.capEffHi >>> (cap - 32)) & 1) === 1;
+  return capInSet(c.capEffLo, c.capEffHi, cap);
 }
 
 /** Copies the ids and capability sets of a credentials object (before a change, to compare). */

@@ -138,6 +138,9 @@ export class HostInode extends Inode {
     this.hostDev = statDev(st, 0);
   }
 
+  /** The sandbox's id maps, which host owners are seen and set through. */
+  private get ids(): IdMaps { return (this.sb as HostSuperblock).ids; }
+
   override lookup(_ctx: VfsCtx, name: string): Inode | number {
     if (!this.isDir) return -ENOTDIR;
     const fd = host.openat2(this.fd, hostName(name), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, HOST_RESOLVE);
@@ -207,7 +210,7 @@ export class HostInode extends Inode {
     const r = host.fstat(this.fd, dv, off);
     if (r < 0) return r;
     setStatDev(dv, off, this.sb.dev);
-    const ids = (this.sb as HostSuperblock).ids;
+    const ids = this.ids;
     if (!ids.uid.isIdentity) dv.setUint32(off + ST_UID, ids.uid.fromHost(statUid(dv, off)), true);
     if (!ids.gid.isIdentity) dv.setUint32(off + ST_GID, ids.gid.fromHost(statGid(dv, off)), true);
     return 0;
@@ -223,7 +226,7 @@ export class HostInode extends Inode {
   /** Reads type, mode and owner again after a change. */
   private refresh(): void {
     if (host.fstat(this.fd, sbuf, 0) < 0) return;
-    const ids = (this.sb as HostSuperblock).ids;
+    const ids = this.ids;
     this.mode = statMode(sdv, 0); this.uid = ids.uid.fromHost(statUid(sdv, 0)); this.gid = ids.gid.fromHost(statGid(sdv, 0));
   }
 
@@ -234,7 +237,7 @@ export class HostInode extends Inode {
     target: string | null): Inode | number {
     if (this.sb.readonly) return -EROFS;
     // The host file gets the host ids the creator's stand for (tsvisor creates it as itself).
-    const ids = (this.sb as HostSuperblock).ids;
+    const ids = this.ids;
     const hostUid = ids.uid.toHost(uid), hostGid = ids.gid.toHost(gid);
     if (hostUid < 0 || hostGid < 0) return -EOVERFLOW;
     const n = hostName(name);
@@ -316,7 +319,7 @@ export class HostInode extends Inode {
     if (a.mask & ATTR_MODE) { r = hostWrite.fchmodPath(this.fd, a.mode & 0o7777); if (r < 0) return r; }
     if (a.mask & (ATTR_UID | ATTR_GID)) {
       // An id with no host id behind it cannot be stored (Linux: EINVAL from chown).
-      const ids = (this.sb as HostSuperblock).ids;
+      const ids = this.ids;
       const u = a.mask & ATTR_UID ? ids.uid.toHost(a.uid) : -1, g = a.mask & ATTR_GID ? ids.gid.toHost(a.gid) : -1;
       if (((a.mask & ATTR_UID) && u < 0) || ((a.mask & ATTR_GID) && g < 0)) return -EINVAL;
       r = hostWrite.fchownPath(this.fd, u, g);

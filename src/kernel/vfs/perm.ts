@@ -4,7 +4,7 @@
 // container's capabilities leave them out); host ownership and modes are what
 // the guest sees.
 import { EACCES, EROFS } from '../errno';
-import { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH } from '../abi/capability';
+import { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, capInSet } from '../abi/capability';
 import { S_IFMT, S_IFDIR, S_IFREG, S_IFLNK } from '../abi/stat';
 import type { Credentials } from '../task';
 import type { Inode } from './inode';
@@ -35,7 +35,7 @@ export function modePermission(mode: number, uid: number, gid: number, creds: Cr
   // access(2) checks with the real ids and, as do_faccessat's override, root's permitted
   // capabilities or none for another user.
   const has = (cap: number) => creds === null ||
-    (real ? creds.uid === 0 && bit(creds.capPrmLo, creds.capPrmHi, cap) : bit(creds.capEffLo, creds.capEffHi, cap));
+    (real ? creds.uid === 0 && capInSet(creds.capPrmLo, creds.capPrmHi, cap) : capInSet(creds.capEffLo, creds.capEffHi, cap));
   if ((mode & S_IFMT) === S_IFDIR) {
     if (!(mask & MAY_WRITE) && has(CAP_DAC_READ_SEARCH)) return 0;
     return has(CAP_DAC_OVERRIDE) ? 0 : -EACCES;
@@ -46,9 +46,6 @@ export function modePermission(mode: number, uid: number, gid: number, creds: Cr
   return -EACCES;
 }
 
-function bit(lo: number, hi: number, cap: number): boolean {
-  return cap < 32 ? ((lo >>> cap) & 1) === 1 : ((hi >>> (cap - 32)) & 1) === 1;
-}
 
 function inGroup(c: Credentials, gid: number, real: boolean): boolean {
   if ((real ? c.gid : c.fsgid) === gid) return true;
