@@ -43,18 +43,42 @@ static void TickHandler(int, siginfo_t*, void*) {
   errno = saved;
 }
 
-// spawnStub(path, memfd): fork; the child becomes a traced stub with no fds but the
-// memory file (at fd 3), default signal dispositions, an empty mask, its own process
-// group, and SIGKILL when this thread dies; then execve(path). Returns the pid.
+// The host pid of this process's parent, from /proc/self/stat (the host's procfs shows
+// host pids even inside a new pid namespace, where getppid() says 0). Async-signal-safe.
+static pid_t HostParent() {
+  char buf[512];
+  int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  buf[n] = 0;
+  char* p = nullptr;
+  for (char* q = buf; *q; q++) if (*q == ')') p = q;  // comm may hold ')' itself: take the last
+  if (!p || p[1] != ' ' || !p[2] || p[3] != ' ') return -1;
+  pid_t v = 0;
+  for (p += 4; *p >= '0' && *p <= '9'; p++) v = v * 10 + (*p - '0');
+  return v;
+}
+
+// spawnStub(path, memfd): a child that becomes a traced stub with no fds but the memory
+// file (at fd 3), default signal dispositions, an empty mask, its own process group,
+// and SIGKILL when this thread dies; then execve(path). The child is pid 1 of a new
+// pid namespace where the host allows it (so the stubs forked from it see no host
+// pid; the tracer still sees host pids), else a plain fork. Returns the host pid.
 static Napi::Value SpawnStub(const Napi::CallbackInfo& info) {
   std::string path = info[0].As<Napi::String>().Utf8Value();
   int memfd = I32(info[1]);
   pid_t parent = getpid();
-  pid_t pid = fork();
+  // clone(2) without a new stack acts as fork(2); the child runs no atfork handler,
+  // which it does not need (only async-signal-safe calls follow).
+  pid_t pid = static_cast<pid_t>(syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+  if (pid < 0) pid = fork();
   if (pid < 0) return Num(info.Env(), -errno);
   if (pid == 0) {
     // Only async-signal-safe calls from here on (the parent has threads).
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) _exit(126);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) _exit(126);
+    if (getppid() == 0 ? HostParent() != parent : getppid() != parent) _exit(126);  // the parent died first
     setpgid(0, 0);
     sigset_t none;
     sigemptyset(&none);

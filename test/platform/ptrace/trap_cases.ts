@@ -188,6 +188,23 @@ export function trapPlatformCases(name: string, make: (mem: MemoryFile) => Platf
     ctx.as.destroy();
   });
 
+  test('the stub sits in its own pid, mount, network, IPC and UTS namespaces (as root)', () => {
+    const ctx = setup([...movEax(39), ...SYSCALL]);
+    assert.is(p.run(ctx).kind, EV_SYSCALL);
+    const pid = (ctx.as as unknown as { stub: { pid: number } }).stub.pid;
+    // Without root the host may refuse them; the stub then keeps ours (defence in depth only).
+    if (process.getuid?.() === 0) {
+      for (const ns of ['pid', 'mnt', 'net', 'ipc', 'uts']) {
+        assert.is.not(fs.readlinkSync(`/proc/${pid}/ns/${ns}`), fs.readlinkSync(`/proc/self/ns/${ns}`), ns);
+      }
+      // pid 1 there is the template stub; the stubs forked from it see no host pid.
+      const nspid = /^NSpid:\s+(.*)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]!.split(/\s+/);
+      assert.is(nspid.length, 2);
+      assert.ok(Number(nspid[1]) > 1);
+    }
+    ctx.as.destroy();
+  });
+
   test('the template stub and the address spaces\' stubs die with tsvisor', () => {
     const probe = `const {MemoryFile}=require(${JSON.stringify(path.join(__dirname, '../../../src/kernel/mm/memory_file'))});` +
       `const {${cls}}=require(${JSON.stringify(module)});` +
