@@ -39,8 +39,8 @@ export class Credentials {
   capInhLo = 0; capInhHi = 0;
   capBndLo = CAP_FULL_LO; capBndHi = CAP_FULL_HI;
   capAmbLo = 0; capAmbHi = 0;
-  /** prctl(PR_SET_KEEPCAPS): permitted capabilities survive a change away from uid 0. */
-  keepCaps = false;
+  /** The security bits (prctl PR_SET_SECUREBITS; SECBIT_KEEP_CAPS is PR_SET_KEEPCAPS's flag). */
+  securebits = 0;
 }
 
 /** A signalfd registered with a sighand: told when a signal is queued for its process. */

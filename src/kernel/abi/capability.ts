@@ -21,6 +21,12 @@ export const _LINUX_CAPABILITY_VERSION_3 = 0x20080522;
 /** struct __user_cap_data_struct: effective, permitted, inheritable (u32 each). */
 export const CAP_DATA_SIZE = 12;
 
+/** Security bits (include/uapi/linux/securebits.h; the two exec bits since Linux 6.14): each
+ *  bit has a lock bit above it that makes it immutable. */
+export const SECBIT_NOROOT = 1 << 0, SECBIT_NO_SETUID_FIXUP = 1 << 2, SECBIT_KEEP_CAPS = 1 << 4,
+  SECBIT_KEEP_CAPS_LOCKED = 1 << 5, SECBIT_NO_CAP_AMBIENT_RAISE = 1 << 6;
+export const SECURE_ALL_BITS = 0x555, SECURE_ALL_LOCKS = SECURE_ALL_BITS << 1;
+
 /** Every capability's name, indexed by number (capability(7)). */
 export const CAP_NAMES: readonly string[] = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID',
@@ -32,12 +38,12 @@ export const CAP_NAMES: readonly string[] = [
   'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
 ];
 
-/** A set of capability numbers as a 64-bit mask in two halves. */
 /** Is cap in the set given as its two 32-bit halves? */
 export function capInSet(lo: number, hi: number, cap: number): boolean {
   return cap < 32 ? ((lo >>> cap) & 1) === 1 : ((hi >>> (cap - 32)) & 1) === 1;
 }
 
+/** A set of capability numbers as a 64-bit mask in two halves. */
 export function capMask(caps: readonly number[]): [number, number] {
   let lo = 0, hi = 0;
   for (const c of caps) {

@@ -5,7 +5,8 @@
 import { EFAULT, EINVAL, EPERM, ESRCH } from '../errno';
 import {
   CAP_DATA_SIZE, CAP_FS_MASK_HI, CAP_FS_MASK_LO, CAP_FULL_HI, CAP_SETGID, CAP_SETPCAP, CAP_SETUID, capInSet,
-  _LINUX_CAPABILITY_VERSION_1, _LINUX_CAPABILITY_VERSION_2, _LINUX_CAPABILITY_VERSION_3,
+  _LINUX_CAPABILITY_VERSION_1, _LINUX_CAPABILITY_VERSION_2, _LINUX_CAPABILITY_VERSION_3, SECBIT_KEEP_CAPS,
+  SECBIT_NO_SETUID_FIXUP, SECBIT_NOROOT,
 } from '../abi/capability';
 import type { Credentials, Task } from '../task';
 import type { Handler } from './types';
@@ -28,10 +29,11 @@ function snapshot(c: Credentials): Credentials {
 /** cap_emulate_setxuid: dropping every root id drops the capabilities (unless keep-caps); the
  *  effective uid leaving or reaching 0 clears or restores the effective set. */
 function fixCapsAfterSetuid(old: Credentials, c: Credentials): void {
+  if (c.securebits & SECBIT_NO_SETUID_FIXUP) return;
   const wasRoot = old.uid === 0 || old.euid === 0 || old.suid === 0;
   const isRoot = c.uid === 0 || c.euid === 0 || c.suid === 0;
   if (wasRoot && !isRoot) {
-    if (!c.keepCaps) { c.capPrmLo = c.capPrmHi = 0; c.capEffLo = c.capEffHi = 0; }
+    if (!(c.securebits & SECBIT_KEEP_CAPS)) { c.capPrmLo = c.capPrmHi = 0; c.capEffLo = c.capEffHi = 0; }
     c.capAmbLo = c.capAmbHi = 0;
   }
   if (old.euid === 0 && c.euid !== 0) { c.capEffLo = c.capEffHi = 0; }
@@ -41,6 +43,7 @@ function fixCapsAfterSetuid(old: Credentials, c: Credentials): void {
 
 /** A change of fsuid to or from 0 drops or raises the file-system capabilities. */
 function fixCapsAfterSetfsuid(oldFsuid: number, c: Credentials): void {
+  if (c.securebits & SECBIT_NO_SETUID_FIXUP) return;
   if (oldFsuid === 0 && c.fsuid !== 0) {
     c.capEffLo = (c.capEffLo & ~CAP_FS_MASK_LO) >>> 0;
     c.capEffHi = (c.capEffHi & ~CAP_FS_MASK_HI) >>> 0;
@@ -231,8 +234,9 @@ export function capsOnExec(c: Credentials, noNewPrivs = false): void {
   // The saved and file-system ids follow the effective ones across execve.
   c.suid = c.fsuid = c.euid;
   c.sgid = c.fsgid = c.egid;
-  c.keepCaps = false;
-  if (c.uid === 0 || c.euid === 0) {
+  c.securebits &= ~SECBIT_KEEP_CAPS;
+  // Root gains capabilities at execve unless SECBIT_NOROOT says it is an ordinary user.
+  if (!(c.securebits & SECBIT_NOROOT) && (c.uid === 0 || c.euid === 0)) {
     let lo = (c.capBndLo | c.capInhLo) >>> 0, hi = (c.capBndHi | c.capInhHi) >>> 0;
     if (noNewPrivs && ((lo & ~c.capPrmLo) | (hi & ~c.capPrmHi)) !== 0) { lo = (lo & c.capPrmLo) >>> 0; hi = (hi & c.capPrmHi) >>> 0; }
     c.capPrmLo = (lo | c.capAmbLo) >>> 0; c.capPrmHi = (hi | c.capAmbHi) >>> 0;

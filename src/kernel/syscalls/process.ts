@@ -10,7 +10,7 @@ import type { Task } from '../task';
 import { RET_NO_WRITEBACK, type Handler } from './types';
 import { exitGroup, exitTask } from '../task_exit';
 import { encodeRusage, RUSAGE_SIZE } from '../abi/rusage';
-import { CAP_LAST_CAP } from '../abi/capability';
+import { capPrctl, isCapPrctl } from './prctl_caps';
 import { prctlGetSeccomp, prctlSetSeccomp } from './seccomp';
 
 /** implements Linux getpid(2) */
@@ -98,10 +98,10 @@ export const sysSetsid: Handler = (t) => {
 };
 
 const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15,
-  PR_GET_NAME = 16, PR_SET_SECCOMP = 22, PR_GET_SECCOMP = 21, PR_CAPBSET_READ = 23, PR_SET_CHILD_SUBREAPER = 36,
+  PR_GET_NAME = 16, PR_SET_SECCOMP = 22, PR_GET_SECCOMP = 21, PR_SET_CHILD_SUBREAPER = 36,
   PR_GET_CHILD_SUBREAPER = 37, PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39, PR_GET_TID_ADDRESS = 40,
   PR_SET_THP_DISABLE = 41, PR_GET_THP_DISABLE = 42, PR_SET_VMA = 0x53564d41, PR_SET_TIMERSLACK = 29,
-  PR_GET_TIMERSLACK = 30, PR_SET_KEEPCAPS = 8, PR_GET_KEEPCAPS = 7, PR_MCE_KILL = 33, PR_MCE_KILL_GET = 34;
+  PR_GET_TIMERSLACK = 30, PR_MCE_KILL = 33, PR_MCE_KILL_GET = 34;
 
 /** implements Linux prctl(2) for the options programs use; others give EINVAL as an unknown option. */
 export const sysPrctl: Handler = (t) => {
@@ -136,15 +136,11 @@ export const sysPrctl: Handler = (t) => {
     case PR_GET_TID_ADDRESS: return t.mm.writeU64(a2, t.clearChildTid) < 0 ? -EFAULT : 0;
     case PR_GET_SECCOMP: return prctlGetSeccomp(t);
     case PR_SET_SECCOMP: return prctlSetSeccomp(t, a2, t.regs.arg(2));
-    case PR_CAPBSET_READ:
-      // Whether the capability is in the bounding set (cap_prctl_drop's check of the number first).
-      if (a2 > CAP_LAST_CAP) return -EINVAL;
-      return a2 < 32 ? (t.creds.capBndLo >>> a2) & 1 : (t.creds.capBndHi >>> (a2 - 32)) & 1;
-    case PR_SET_THP_DISABLE: case PR_SET_TIMERSLACK: case PR_SET_KEEPCAPS: case PR_MCE_KILL: case PR_SET_VMA:
+    case PR_SET_THP_DISABLE: case PR_SET_TIMERSLACK: case PR_MCE_KILL: case PR_SET_VMA:
       return 0;
-    case PR_GET_THP_DISABLE: case PR_GET_KEEPCAPS: case PR_MCE_KILL_GET: return 0;
+    case PR_GET_THP_DISABLE: case PR_MCE_KILL_GET: return 0;
     case PR_GET_TIMERSLACK: return 50000;
-    default: return -EINVAL;
+    default: return isCapPrctl(opt) ? capPrctl(t, opt) : -EINVAL;
   }
 };
 
