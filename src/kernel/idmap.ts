@@ -54,6 +54,12 @@ export class IdMap {
     return OVERFLOW_ID;
   }
 
+  /** Does host id have an id inside? */
+  mapsHost(id: number): boolean {
+    for (const r of this.ranges) if (id >= r.outside && id - r.outside < r.count) return true;
+    return false;
+  }
+
   /** The text of /proc/PID/uid_map (or gid_map): "%10u %10u %10u\n" per range. */
   text(): string {
     return this.ranges.map((r) => `${pad(r.inside)} ${pad(r.outside)} ${pad(r.count)}\n`).join('');

@@ -136,7 +136,18 @@ export class HostInode extends Inode {
     const ids = (sb as HostSuperblock).ids;
     super(sb, statIno(st, 0), statMode(st, 0), ids.uid.fromHost(statUid(st, 0)), ids.gid.fromHost(statGid(st, 0)));
     this.hostDev = statDev(st, 0);
+    this.noteUnmapped(st);
   }
+
+  /** Owner ids the maps leave out (bit 0: uid, bit 1: gid); always 0 without maps. */
+  private unmapped = 0;
+  private noteUnmapped(st: DataView): void {
+    const ids = this.ids;
+    this.unmapped = (ids.uid.isIdentity || ids.uid.mapsHost(statUid(st, 0)) ? 0 : 1) |
+      (ids.gid.isIdentity || ids.gid.mapsHost(statGid(st, 0)) ? 0 : 2);
+  }
+  override permUid(): number { return this.unmapped & 1 ? -1 : this.uid; }
+  override permGid(): number { return this.unmapped & 2 ? -1 : this.gid; }
 
   /** The sandbox's id maps, which host owners are seen and set through. */
   private get ids(): IdMaps { return (this.sb as HostSuperblock).ids; }
@@ -228,6 +239,7 @@ export class HostInode extends Inode {
     if (host.fstat(this.fd, sbuf, 0) < 0) return;
     const ids = this.ids;
     this.mode = statMode(sdv, 0); this.uid = ids.uid.fromHost(statUid(sdv, 0)); this.gid = ids.gid.fromHost(statGid(sdv, 0));
+    this.noteUnmapped(sdv);
   }
 
   // ---- writable hostfs: each change is one *at call on this directory's fd and a name, or on

@@ -58,6 +58,12 @@ export abstract class Inode {
     public gid = 0,
   ) {}
 
+  /** The owner for permission checks: -1 where the owner has no id inside the sandbox (a host
+   *  owner outside its id maps, shown as the overflow id), which is no one's and withholds the
+   *  capability overrides (capable_wrt_inode_uidgid). */
+  permUid(): number { return this.uid; }
+  permGid(): number { return this.gid; }
+
   get isDir(): boolean { return (this.mode & S_IFMT) === S_IFDIR; }
   get isSymlink(): boolean { return (this.mode & S_IFMT) === S_IFLNK; }
   get isReg(): boolean { return (this.mode & S_IFMT) === S_IFREG; }

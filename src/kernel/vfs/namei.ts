@@ -77,7 +77,7 @@ export function walk(ctx: VfsCtx, start: Dentry, path: string, flags: number, re
     const last = stack.length === 0;
     const dir = cur.inode;
     if (!dir.isDir) return fail(-ENOTDIR);
-    if (modePermission(dir.mode, dir.uid, dir.gid, ctx.creds, MAY_EXEC) < 0) return fail(-EACCES);
+    if (modePermission(dir.mode, dir.permUid(), dir.permGid(), ctx.creds, MAY_EXEC) < 0) return fail(-EACCES);
     if (name === '.') continue;
     if (name === '..') {
       if (cur === root) continue;

@@ -106,6 +106,9 @@ export class OvlInode extends Inode {
     for (const k of REAL_FIELDS) Object.defineProperty(this, k, REAL_DESCRIPTORS[k]!);
   }
 
+  override permUid(): number { return (this.upper ?? this.lower)!.permUid(); }
+  override permGid(): number { return (this.upper ?? this.lower)!.permGid(); }
+
   /** A directory whose lower contents still show (upper not opaque, lower present). */
   get merged(): boolean {
     return this.lower !== null && this.lower.isDir && (this.upper === null || !(this.upper as TmpDir).opaque);

@@ -9,7 +9,6 @@ import {
 import { S_IFDIR, S_IFMT, S_IFREG, S_ISGID, S_ISUID, S_ISVTX } from '../abi/stat';
 import type { Credentials } from '../task';
 import { CAP_CHOWN, CAP_FOWNER, CAP_FSETID } from '../abi/capability';
-import { capable } from '../syscalls/identity';
 import { Dentry } from './dentry';
 import {
   ATTR_ATIME, ATTR_CTIME, ATTR_GID, ATTR_MODE, ATTR_MTIME, ATTR_SIZE, ATTR_UID, AttrChange, RENAME_EXCHANGE,
@@ -17,15 +16,15 @@ import {
 } from './inode';
 import { mountOf } from './mount';
 import { LAST_NORM, lookupChild, type ParentResult } from './namei';
-import { MAY_EXEC, MAY_WRITE, modePermission, permission } from './perm';
+import { capableWrtInode, MAY_EXEC, MAY_WRITE, modePermission, permission } from './perm';
 
 const S_IXGRP = 0o010;
 
 function fsuid(c: Credentials | null): number { return c === null ? 0 : c.fsuid; }
-/** The kernel itself, or a task holding cap in its effective set. */
-function hasCap(c: Credentials | null, cap: number): boolean { return c === null || capable(c, cap); }
 /** inode_owner_or_capable: the file's owner, or CAP_FOWNER. */
-function ownerOrCapable(c: Credentials | null, i: Inode): boolean { return fsuid(c) === i.uid || hasCap(c, CAP_FOWNER); }
+function ownerOrCapable(c: Credentials | null, i: Inode): boolean {
+  return fsuid(c) === i.permUid() || capableWrtInode(c, i, CAP_FOWNER);
+}
 function fsgid(c: Credentials | null): number { return c === null ? 0 : c.fsgid; }
 function inGroup(c: Credentials | null, gid: number): boolean {
   if (c === null) return true;
@@ -35,7 +34,7 @@ function inGroup(c: Credentials | null, gid: number): boolean {
 /** Looks name up in dir: the dentry (referenced), null when absent, or -errno. */
 export function lookupExisting(ctx: VfsCtx, dir: Dentry, name: string): Dentry | null | number {
   const i = dir.inode;
-  const e = modePermission(i.mode, i.uid, i.gid, ctx.creds, MAY_EXEC);
+  const e = modePermission(i.mode, i.permUid(), i.permGid(), ctx.creds, MAY_EXEC);
   if (e < 0) return e;
   const c = lookupChild(ctx, dir, name);
   if (typeof c === 'number') return c === -ENOENT ? null : c;
@@ -53,7 +52,7 @@ function mayCreate(ctx: VfsCtx, dir: Dentry): number {
 function sticky(ctx: VfsCtx, dir: Inode, victim: Inode): boolean {
   if (!(dir.mode & S_ISVTX)) return false;
   const u = fsuid(ctx.creds);
-  return u !== victim.uid && u !== dir.uid && !hasCap(ctx.creds, CAP_FOWNER);
+  return u !== victim.permUid() && u !== dir.permUid() && !capableWrtInode(ctx.creds, victim, CAP_FOWNER);
 }
 
 /** may_delete: victim (named in dir) may go; isDir says what the caller wants it to be. */
@@ -221,7 +220,7 @@ export function vfsChmod(ctx: VfsCtx, d: Dentry | null, i: Inode, mode: number):
   if (i.sb.readonly) return -EROFS;
   if (!ownerOrCapable(ctx.creds, i)) return -EPERM;
   mode &= 0o7777;
-  if (!i.isDir && (mode & S_ISGID) && !inGroup(ctx.creds, i.gid) && !hasCap(ctx.creds, CAP_FSETID)) mode &= ~S_ISGID;
+  if (!i.isDir && (mode & S_ISGID) && !inGroup(ctx.creds, i.permGid()) && !capableWrtInode(ctx.creds, i, CAP_FSETID)) mode &= ~S_ISGID;
   const a = new AttrChange();
   a.mask = ATTR_MODE;
   a.mode = mode;
@@ -234,15 +233,15 @@ export function vfsChmod(ctx: VfsCtx, d: Dentry | null, i: Inode, mode: number):
 export function vfsChown(ctx: VfsCtx, d: Dentry | null, i: Inode, uid: number, gid: number): number {
   if (i.sb.readonly) return -EROFS;
   const u = fsuid(ctx.creds);
-  const capChown = ctx.creds === null || capable(ctx.creds, CAP_CHOWN);
+  const capChown = capableWrtInode(ctx.creds, i, CAP_CHOWN);
   const a = new AttrChange();
   a.mask = ATTR_CTIME;
   if (uid !== -1) {
-    if (!capChown && !(u === i.uid && uid === i.uid)) return -EPERM;
+    if (!capChown && !(u === i.permUid() && uid === i.uid)) return -EPERM;
     a.mask |= ATTR_UID; a.uid = uid;
   }
   if (gid !== -1) {
-    if (!capChown && !(u === i.uid && (gid === i.gid || inGroup(ctx.creds, gid)))) return -EPERM;
+    if (!capChown && !(u === i.permUid() && (gid === i.gid || inGroup(ctx.creds, gid)))) return -EPERM;
     a.mask |= ATTR_GID; a.gid = gid;
   }
   // Non-directories lose set-user-ID (and set-group-ID with group execute) on any chown, even

@@ -4,8 +4,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { EINVAL, EOVERFLOW } from '../../../src/kernel/errno';
-import { O_CREAT, O_WRONLY } from '../../../src/kernel/abi/fcntl';
+import { EACCES, EINVAL, EOVERFLOW, EPERM } from '../../../src/kernel/errno';
+import { O_CREAT, O_RDONLY, O_WRONLY } from '../../../src/kernel/abi/fcntl';
 import { ST_GID, ST_UID } from '../../../src/kernel/abi/stat';
 import { IdMap, OVERFLOW_ID } from '../../../src/kernel/idmap';
 import { fsOpenSyscalls as op } from '../../../src/kernel/syscalls/fs_open';
@@ -95,6 +95,28 @@ H('a creator with no host id cannot make a file', () => {
   assert.is(h.call(op.open!, h.str('/pub/nobody'), O_CREAT | O_WRONLY, 0o644), -EOVERFLOW);
   assert.not.ok(fs.existsSync(path.join(fx.root, 'pub/nobody')));
   h.t.creds.fsuid = 0;
+});
+
+H('a file whose owner is outside the maps is no one\'s: no capability overrides its mode (capable_wrt_inode_uidgid)', () => {
+  const open = (p: string) => { const fd = h.call(op.open!, h.str(p), O_RDONLY, 0); return fd < 0 ? fd : 0; };
+  // Host root's file, 0600: root inside holds CAP_DAC_OVERRIDE, but host uid 0 has no id inside.
+  fs.writeFileSync(path.join(fx.root, 'hostroot'), 'secret');
+  fs.chmodSync(path.join(fx.root, 'hostroot'), 0o600);
+  assert.is(open('/hostroot'), -EACCES);
+  assert.is(h.call(md.chmod!, h.str('/hostroot'), 0o644), -EPERM, 'CAP_FOWNER does not apply either');
+  assert.is(h.call(md.chown!, h.str('/hostroot'), 0, 0), -EPERM, 'nor CAP_CHOWN');
+  assert.is(fs.statSync(path.join(fx.root, 'hostroot')).mode & 0o777, 0o600);
+  // The owner shows as the overflow id, but the sandbox's own user 65534 (host 165534) is not it.
+  h.t.creds.fsuid = OVERFLOW_ID; h.t.creds.fsgid = OVERFLOW_ID;
+  fs.chmodSync(path.join(fx.root, 'hostroot'), 0o660);
+  assert.is(open('/hostroot'), -EACCES);
+  h.t.creds.fsuid = 0; h.t.creds.fsgid = 0;
+  // A file owned by ids inside (7, host 100007): root's capabilities apply.
+  fs.writeFileSync(path.join(fx.root, 'mapped7'), 'x');
+  fs.chownSync(path.join(fx.root, 'mapped7'), 100000 + 7, 200000 + 7);
+  fs.chmodSync(path.join(fx.root, 'mapped7'), 0o600);
+  assert.is(open('/mapped7'), 0);
+  assert.is(h.call(md.chmod!, h.str('/mapped7'), 0o640), 0);
 });
 
 H.run();
