@@ -15,7 +15,7 @@ import { sigBit, type SigInfo } from './sigqueue';
 import { SIG_DFL, SIG_IGN } from './abi/sigframe';
 import type { ThreadGroup } from './thread_group';
 import { bindGroup, exitGroup, exitTask, reap } from './task_exit';
-import { RLIMIT_CORE } from './limits';
+import { RLIMIT_CORE, RLIMIT_STACK } from './limits';
 import { monotonicNs } from './timers';
 import { chargeSys, chargeUser, cpuTimerLeftNs } from './cputime';
 import { performance } from 'perf_hooks'; // the module's binding: cheaper than the global getter
@@ -480,7 +480,8 @@ export class Kernel {
   private handleFault(t: Task, vector: number, errorCode: number, addr: number): void {
     let sig = SIGSEGV, code = SI_KERNEL, siAddr = 0;
     if (vector === VEC_PF) {
-      const r = t.mm.fault(addr, (errorCode & PF_WRITE) !== 0, (errorCode & PF_INSTR) !== 0, (errorCode & PF_PRESENT) !== 0);
+      const r = t.mm.fault(addr, (errorCode & PF_WRITE) !== 0, (errorCode & PF_INSTR) !== 0, (errorCode & PF_PRESENT) !== 0,
+        t.group.limits.soft[RLIMIT_STACK]!);
       if (r === FAULT_OK) return;
       if (r === FAULT_OOM) {
         // As Linux's OOM killer: the process that cannot get memory is killed.

@@ -4,7 +4,7 @@
 import { EACCES, EFAULT, EINVAL, ENOMEM, EEXIST } from '../errno';
 import { byteIndex, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from '../../platform/platform';
 import { HUGE_SIZE, PAGE_SIZE, type MemoryFile } from './memory_file';
-import { MAP_FIXED_NOREPLACE, MAP_PRIVATE, Vma, type Mappable } from './vma';
+import { MAP_FIXED_NOREPLACE, MAP_GROWSDOWN, MAP_PRIVATE, Vma, type Mappable } from './vma';
 import { PageCache } from './page_cache';
 
 const PAGES_PER_BLOCK = 512;
@@ -14,6 +14,8 @@ export let TASK_SIZE = 0x7ffffffff000;
 export function setTaskSize(top: number): void { TASK_SIZE = top; }
 /** Lowest address mmap hands out without a hint (vm.mmap_min_addr is 64 KiB). */
 export const MMAP_MIN_ADDR = 0x10000;
+/** Linux's stack_guard_gap: a growing stack keeps this far from the accessible area below it. */
+const STACK_GUARD_GAP = 256 * 4096;
 
 /** Why a fault could not be resolved. */
 export const FAULT_OK = 0, FAULT_SEGV_MAPERR = 1, FAULT_SEGV_ACCERR = 2, FAULT_OOM = 3, FAULT_SIGBUS = 4;
@@ -245,9 +247,11 @@ export class MM {
   // ---- faults
 
   /** Resolves a fault at addr; returns FAULT_OK or why not (SIGSEGV / OOM). mapped: the
-   *  platform had a mapping there (a protection fault: the page-fault error's P bit). */
-  fault(addr: number, write: boolean, exec: boolean, mapped = false): number {
-    const vma = this.find(addr);
+   *  platform had a mapping there (a protection fault: the page-fault error's P bit).
+   *  stackLimit: RLIMIT_STACK for a user fault, which may grow a MAP_GROWSDOWN area down to
+   *  addr; 0 for the kernel's own accesses, which never grow one (as Linux since 6.5). */
+  fault(addr: number, write: boolean, exec: boolean, mapped = false, stackLimit = 0): number {
+    const vma = this.find(addr) ?? (stackLimit > 0 ? this.expandStack(addr, stackLimit) : null);
     if (vma === null) return FAULT_SEGV_MAPERR;
     if (write ? !(vma.prot & PROT_WRITE) : exec ? !(vma.prot & PROT_EXEC) : !(vma.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
       return FAULT_SEGV_ACCERR;
@@ -278,6 +282,24 @@ export class MM {
     const r = this.populate(vma, key, b);
     // A file page that stayed absent lies past the end of the file: SIGBUS (BUS_ADRERR), as Linux.
     return r === FAULT_OK && b[page] === 0 ? FAULT_SIGBUS : r;
+  }
+
+  /** expand_downwards: the MAP_GROWSDOWN area just above addr grows down to addr's page when
+   *  the area stays within limit (RLIMIT_STACK) and a stack guard gap away from an accessible
+   *  area below it; the grown area, or null. */
+  private expandStack(addr: number, limit: number): Vma | null {
+    const i = this.firstAbove(addr);
+    const v = this.vmas[i];
+    if (v === undefined || !(v.flags & MAP_GROWSDOWN) || addr < MMAP_MIN_ADDR) return null;
+    const start = addr - (addr % PAGE_SIZE);
+    if (v.end - start > limit) return null;
+    const prev = i > 0 ? this.vmas[i - 1]! : null;
+    if (prev !== null && !(prev.flags & MAP_GROWSDOWN) && prev.prot !== 0 && start - prev.end < STACK_GUARD_GAP) return null;
+    if (prev !== null && prev.end > start) return null;
+    if (v.file !== null) v.fileOffset -= v.start - start;
+    v.start = start;
+    this.lastVma = null;
+    return v;
   }
 
   /** Fills the missing pages of block `key` that vma covers (fault-around: one exit per 2 MiB). */
