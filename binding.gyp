@@ -12,6 +12,7 @@
         "native/host/unix_fds.cc",
         "native/host/pty.cc",
         "native/host/hostfs_write.cc",
+        "native/host/hostnet.cc",
         "native/bench/floor.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -10,6 +10,7 @@ Napi::Object InitPtrace(Napi::Env env, Napi::Object exports);
 Napi::Object InitUnixFds(Napi::Env env, Napi::Object exports);
 Napi::Object InitPty(Napi::Env env, Napi::Object exports);
 Napi::Object InitHostfsWrite(Napi::Env env, Napi::Object exports);
+Napi::Object InitHostnet(Napi::Env env, Napi::Object exports);
 }
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -18,6 +19,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tsv::InitUnixFds(env, exports);
   tsv::InitPty(env, exports);
   tsv::InitHostfsWrite(env, exports);
+  tsv::InitHostnet(env, exports);
   tsv::InitBench(env, exports);
   tsv::InitPtrace(env, exports);
   return exports;

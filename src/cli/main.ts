@@ -45,19 +45,21 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-tasks <n>', 'the most threads and processes the sandbox may have (fork/clone beyond: EAGAIN)', '1024')
     .option('--no-aslr', 'turn address-space randomisation off (as setarch -R)')
     .option('--user <uid[:gid]>', 'run the program as this numeric user and group (default 0:0, with every capability)', parseUser)
+    .option('--network <mode>', 'none: the sandbox\'s own loopback-only network; host: the host\'s network (host sockets)', 'none')
     .option('--rootfs-writable', 'write through to the root directory (default: an in-memory overlay takes the writes)', false)
     .option('--mount <spec>', 'add a mount: host:guest[:ro] (a host directory or regular file) or tmpfs:guest (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .argument('<program>', 'path of the program inside the root')
     .argument('[args...]', 'its arguments')
-    .action(async (prog: string, args: string[], opts: { root: string; strace: boolean; debug: boolean; stats: boolean; memory: string; maxTasks: string; aslr: boolean; rootfsWritable: boolean; mount: string[]; user?: { uid: number; gid: number } }) => {
+    .action(async (prog: string, args: string[], opts: { root: string; strace: boolean; debug: boolean; stats: boolean; memory: string; maxTasks: string; aslr: boolean; network: string; rootfsWritable: boolean; mount: string[]; user?: { uid: number; gid: number } }) => {
       const maxTasks = Number(opts.maxTasks);
+      if (opts.network !== 'none' && opts.network !== 'host') throw new Error(`invalid --network: ${opts.network} (none or host)`);
       if (!Number.isInteger(maxTasks) || maxTasks < 1) throw new Error(`invalid --max-tasks: ${opts.maxTasks}`);
       // Loaded on use: OCI calls (state, kill, ...) need none of the kernel.
       const { runCommand } = await import('./run');
       status = await runCommand(prog, args, {
         platform: program.opts().platform as string, root: opts.root, strace: opts.strace, debug: opts.debug,
         stats: opts.stats, memory: parseSize(opts.memory), maxTasks, aslr: opts.aslr, user: opts.user,
-        rootfsWritable: opts.rootfsWritable, mounts: opts.mount.map(parseMountSpec),
+        rootfsWritable: opts.rootfsWritable, mounts: opts.mount.map(parseMountSpec), hostNetwork: opts.network === 'host',
       });
     });
 

@@ -26,6 +26,8 @@ export interface RunOptions {
   user?: { uid: number; gid: number };
   /** Write through to the root directory instead of the in-memory overlay. */
   rootfsWritable?: boolean;
+  /** --network=host: AF_INET and AF_INET6 sockets are host sockets (default: loopback only). */
+  hostNetwork?: boolean;
   /** --mount specs, in order. */
   mounts?: MountSpec[];
 }
@@ -74,6 +76,7 @@ export async function runCommand(program: string, args: string[], o: RunOptions)
   });
   kernel.maxTasks = o.maxTasks;
   kernel.aslr = o.aslr !== false;
+  kernel.hostNetwork = o.hostNetwork === true;
   // Like `runsc do`: the program starts in the caller's directory when the root contains it.
   const rel = path.relative(root, process.cwd());
   let cwd = rel.startsWith('..') || path.isAbsolute(rel) ? '/' : '/' + rel;

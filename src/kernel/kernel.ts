@@ -104,6 +104,10 @@ export class Kernel {
   readonly fpuScratch = new Uint8Array(8192);
   /** Task cap (--max-tasks): clone/fork beyond it gives EAGAIN. */
   maxTasks = 4096;
+  /** The host's network (--network=host, or an OCI config without a network namespace):
+   *  AF_INET and AF_INET6 sockets are host sockets (net/hostinet.ts); otherwise the sandbox's
+   *  own loopback-only network. */
+  hostNetwork = false;
   /** Address-space randomisation on execve (Linux's randomize_va_space=2); --no-aslr turns it off. */
   aslr = true;
   /** Preemption slice while other tasks are runnable or host work is pending. */

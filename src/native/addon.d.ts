@@ -159,8 +159,31 @@ export interface HostWrite {
   fsync(fd: number): number;
 }
 
+/** Host sockets of a sandbox on the host's network (native/host/hostnet.cc); -errno on failure.
+ *  Sockets are always non-blocking and close-on-exec on the host. */
+export interface HostNet {
+  socket(domain: number, type: number, protocol: number): number;
+  bind(fd: number, addr: Uint8Array, len: number): number;
+  connect(fd: number, addr: Uint8Array, len: number): number;
+  listen(fd: number, backlog: number): number;
+  /** out[0]: the peer address's length. */
+  accept(fd: number, addr: Uint8Array, out: Uint32Array): number;
+  /** The address's full length. */
+  getname(fd: number, peer: boolean, buf: Uint8Array): number;
+  shutdown(fd: number, how: number): number;
+  setsockopt(fd: number, level: number, name: number, buf: Uint8Array, off: number, len: number): number;
+  /** The value's length. */
+  getsockopt(fd: number, level: number, name: number, buf: Uint8Array, off: number, len: number): number;
+  sendto(fd: number, buf: Uint8Array, off: number, len: number, flags: number, addr: Uint8Array | null, addrLen: number): number;
+  /** out[0]: the source address's length, out[1]: msg_flags. */
+  recvfrom(fd: number, buf: Uint8Array, off: number, len: number, flags: number, addr: Uint8Array, out: Uint32Array): number;
+  ioctlInt(fd: number, request: number): number;
+  joinNetns(path: string): number;
+}
+
 export interface Addon {
   hostWrite: HostWrite;
+  hostnet: HostNet;
   ptrace: Ptrace;
   kvm: {
     Kvm: new (path?: string) => KvmSystem;

@@ -15,6 +15,7 @@ function load(): Addon {
 export const addon = load();
 export const host = addon.host;
 export const hostWrite = addon.hostWrite;
+export const hostnet = addon.hostnet;
 
 /** A kvm constant by name; throws on a typo so a missing offset never reads as 0. */
 export function kc(name: string): number {

@@ -14,7 +14,7 @@ import { errnoMessage, ENOENT } from '../kernel/errno';
 import { DefaultAction, defaultAction, SIGKILL } from '../kernel/signals';
 import type { CpuFacts } from '../kernel/loader';
 import type { Platform } from '../platform/platform';
-import { host } from '../native';
+import { host, hostnet } from '../native';
 import { ControlServer, POKE_SIGNAL, type Connection, type Message } from './control';
 import { loadBundle, parseResources, RLIMITS, validateProcess, type ContainerConfig, type OciProcess, type OciResources } from './spec';
 import { controlSocket, ownerName, processStart, rfc3339Now, writeState, type StoredState } from './state';
@@ -149,6 +149,13 @@ export async function runSandbox(o: SandboxOptions): Promise<number> {
       fatal: (m) => o.log.error(m),
     });
     kernel.maxTasks = cfg.pidsLimit ?? 4096;
+    // The host's network, or the network namespace at a path (a pod's, made by CNI): the kernel
+    // opens its host sockets from this thread, which enters that namespace first.
+    if (typeof cfg.network === 'object') {
+      const r = hostnet.joinNetns(cfg.network.path);
+      if (r < 0) throw new Error(`cannot join the network namespace at ${cfg.network.path} (errno ${-r})`);
+    }
+    kernel.hostNetwork = cfg.network !== 'none';
     cgroup.kernel = kernel;
   } catch (e) {
     ready(`error: ${e instanceof Error ? e.message : String(e)}`);

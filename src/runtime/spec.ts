@@ -74,8 +74,10 @@ export interface ContainerConfig {
   process: OciProcess;
   hostname: string | undefined;
   mounts: MountPlan[];
-  /** "none": a network namespace of its own (loopback only); "host": the config shares the host's. */
-  network: 'none' | 'host';
+  /** "none": a network namespace of its own (loopback only); "host": the config shares the host's
+   *  (host sockets); a path: the network namespace there (a CNI-made pod network), whose sockets the
+   *  sandbox's host sockets are. */
+  network: 'none' | 'host' | { path: string };
   /** The user namespace's uid and gid maps (linux.uidMappings/gidMappings), else the identity. */
   ids: IdMaps;
   /** Memory cap in bytes (2 MiB multiple) from linux.resources.memory.limit, or undefined. */
@@ -192,12 +194,13 @@ function validateAnnotations(a: unknown): Record<string, string> {
   return a as Record<string, string>;
 }
 
+type SandboxConfigNetwork = 'none' | 'host' | { path: string };
 const NAMESPACES = new Set(['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup', 'time']);
 
-function validateNamespaces(ns: unknown): { network: 'none' | 'host'; uts: boolean; user: boolean } {
+function validateNamespaces(ns: unknown): { network: SandboxConfigNetwork; uts: boolean; user: boolean } {
   if (ns === undefined) return { network: 'host', uts: false, user: false };
   if (!Array.isArray(ns)) fail('config.json: linux.namespaces must be an array');
-  let network: 'none' | 'host' = 'host', uts = false;
+  let network: SandboxConfigNetwork = 'host', uts = false;
   const seen = new Set<string>();
   for (const n of ns as unknown[]) {
     if (!isObj(n) || typeof n.type !== 'string') fail('config.json: a namespace needs a type');
@@ -205,8 +208,13 @@ function validateNamespaces(ns: unknown): { network: 'none' | 'host'; uts: boole
     if (seen.has(n.type)) fail(`config.json: namespace type "${n.type}" is duplicated`);
     seen.add(n.type);
     if (n.path !== undefined && n.path !== '') {
-      // The sandbox has its own kernel: it cannot join a host namespace of another container.
-      fail(`config.json: joining the ${n.type} namespace at ${String(n.path)} is not supported by tsvisor`);
+      // A network namespace made for the container (CNI): its host sockets live there. Any other
+      // namespace is the sandbox kernel's own: it cannot join one of another container.
+      if (n.type !== 'network' || typeof n.path !== 'string') {
+        fail(`config.json: joining the ${n.type} namespace at ${String(n.path)} is not supported by tsvisor`);
+      }
+      network = { path: n.path };
+      continue;
     }
     if (n.type === 'network') network = 'none';
     if (n.type === 'uts') uts = true;

@@ -42,6 +42,8 @@ static inline const char *serr(int e)
 	case ECONNREFUSED: return "ECONNREFUSED";
 	case EINPROGRESS: return "EINPROGRESS";
 	case EALREADY: return "EALREADY";
+	case ENETUNREACH: return "ENETUNREACH";
+	case EHOSTUNREACH: return "EHOSTUNREACH";
 	default: return errname(e);
 	}
 }

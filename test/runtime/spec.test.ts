@@ -63,9 +63,11 @@ test('process: args, cwd, env, user, rlimits are checked', () => {
   assert.equal(p.user, { uid: 5, gid: 6, additionalGids: [7] });
 });
 
-test('namespaces: network alone means loopback only; joining a namespace by path is refused', () => {
+test('namespaces: none listed means the host network, network alone loopback only, a network path that namespace; joining any other by path is refused', () => {
   assert.is(validateSpec(spec((s) => { s.linux!.namespaces = [{ type: 'pid' }, { type: 'uts' }]; }), bundle).network, 'host');
-  rejects(spec((s) => { s.linux!.namespaces = [{ type: 'network', path: '/proc/1/ns/net' }]; }), /joining the network namespace .* not supported/);
+  assert.is(validateSpec(spec((s) => { s.linux!.namespaces = [{ type: 'network' }, { type: 'uts' }]; }), bundle).network, 'none');
+  assert.equal(validateSpec(spec((s) => { s.linux!.namespaces = [{ type: 'network', path: '/run/netns/x' }, { type: 'uts' }]; }), bundle).network, { path: '/run/netns/x' });
+  rejects(spec((s) => { s.linux!.namespaces = [{ type: 'ipc', path: '/proc/1/ns/ipc' }]; }), /joining the ipc namespace .* not supported/);
   rejects(spec((s) => { s.linux!.namespaces = [{ type: 'bogus' }]; }), /namespace type "bogus" is not known/);
   rejects(spec((s) => { s.linux!.namespaces = [{ type: 'pid' }]; }), /hostname without a private UTS namespace/);
 });

@@ -1,6 +1,7 @@
 // Sockets: socket, socketpair, bind, listen, connect, accept, accept4,
 // getsockname, getpeername, shutdown (net/socket.c). AF_UNIX (net/unix.ts) and
-// AF_INET on the sandbox's loopback network (net/inet.ts) exist; other
+// AF_INET on the sandbox's loopback network (net/inet.ts) exist, or, on the
+// host's network, AF_INET and AF_INET6 host sockets (net/hostinet.ts); other
 // families give EAFNOSUPPORT, as a kernel built without them. The message
 // calls (sendto, recvmsg, ...) are in socket_msg.ts, the options in
 // socket_opt.ts.
@@ -10,7 +11,7 @@ import {
 } from '../errno';
 import { O_NONBLOCK } from '../abi/fcntl';
 import {
-  AF_INET, AF_MAX, AF_UNIX, AF_UNSPEC, IPPROTO_ICMP, IPPROTO_MAX, IPPROTO_TCP, IPPROTO_UDP, RCV_SHUTDOWN, SHUT_RD,
+  AF_INET, AF_INET6, AF_MAX, AF_UNIX, AF_UNSPEC, IPPROTO_ICMP, IPPROTO_MAX, IPPROTO_TCP, IPPROTO_UDP, RCV_SHUTDOWN, SHUT_RD,
   SHUT_RDWR, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_MAX, SOCK_NONBLOCK, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM,
   SOCK_TYPE_MASK, SOCKADDR_STORAGE_SIZE, SOMAXCONN, SUN_PATH_OFF,
 } from '../abi/socket';
@@ -21,6 +22,7 @@ import { findOther } from '../net/unix_path';
 import { waitOn } from '../net/unix_io';
 import { TCP_CLOSE, TCP_LISTEN, UnixSocket, validateAddr } from '../net/unix';
 import { inetBind, inetGetname, tcpConnect, tcpListen, udpConnect } from '../net/inet';
+import { HostSocketFile, hostSockFile, newHostSocket } from '../net/hostinet';
 import { release } from '../vfs/fd_table';
 import { RET_BLOCK, type Handler } from './types';
 
@@ -115,6 +117,13 @@ export const sysSocket: Handler = (t) => {
   const family = t.regs.argInt(0), rawType = t.regs.argInt(1), protocol = t.regs.argInt(2);
   const flags = typeFlags(rawType);
   if (flags < 0) return flags;
+  if (t.kernel.hostNetwork && (family === AF_INET || family === AF_INET6)) {
+    const hf = newHostSocket(t, family, rawType & SOCK_TYPE_MASK, protocol, (flags & SOCK_NONBLOCK) !== 0);
+    if (typeof hf === 'number') return hf;
+    const fd = t.files.install(hf, (flags & SOCK_CLOEXEC) !== 0);
+    if (fd < 0) release(hf);
+    return fd;
+  }
   const type = createChecks(family, rawType & SOCK_TYPE_MASK, protocol);
   if (type < 0) return type;
   const f = newUnixSocket(t, type, (flags & SOCK_NONBLOCK) !== 0, family,
@@ -163,21 +172,23 @@ function unixBind(t: Task, sock: UnixSocket, addr: Uint8Array, len: number): num
 
 /** implements Linux bind(2) */
 export const sysBind: Handler = (t) => {
-  const f = sockFile(t, t.regs.argInt(0));
+  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   const len = t.regs.argInt(2);
   const e = readAddr(t, t.regs.arg(1), len, kaddr);
   if (e < 0) return e;
+  if (f instanceof HostSocketFile) return f.bind(t, kaddr, len);
   if (f.sock.family === AF_INET) return inetBind(t, f.sock, kaddr, len);
   return unixBind(t, f.sock, kaddr, len);
 };
 
 /** implements Linux listen(2) */
 export const sysListen: Handler = (t) => {
-  const f = sockFile(t, t.regs.argInt(0));
+  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   let backlog = t.regs.argInt(1);
   if ((backlog >>> 0) > SOMAXCONN) backlog = SOMAXCONN;
+  if (f instanceof HostSocketFile) return f.listen(backlog);
   if (f.sock.family === AF_INET) return f.sock.type === SOCK_STREAM ? tcpListen(t, f.sock, backlog) : -EOPNOTSUPP;
   return f.sock.listen(t, backlog);
 };
@@ -220,11 +231,12 @@ function streamConnect(t: Task, f: SocketFile, addr: Uint8Array, len: number): n
 
 /** implements Linux connect(2) */
 export const sysConnect: Handler = (t) => {
-  const f = sockFile(t, t.regs.argInt(0));
+  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return sockDone(t, f);
   const len = t.regs.argInt(2);
   const e = readAddr(t, t.regs.arg(1), len, kaddr);
   if (e < 0) return sockDone(t, e);
+  if (f instanceof HostSocketFile) return sockDone(t, f.connect(t, kaddr, len));
   const sock = f.sock;
   if (sock.family === AF_INET) {
     if (sock.type === SOCK_DGRAM) return sockDone(t, udpConnect(t, sock, kaddr, len));
@@ -235,6 +247,18 @@ export const sysConnect: Handler = (t) => {
 };
 
 const nameBuf = new Uint8Array(SOCKADDR_STORAGE_SIZE);
+const nameLen = new Uint32Array(2);
+
+/** accept4 on a host socket: the new file, the peer's address, the descriptor. */
+function hostAccept(t: Task, f: HostSocketFile, uaddr: number, ulenAddr: number, flags: number): number {
+  const nf = f.accept(t, (flags & SOCK_NONBLOCK) !== 0, nameBuf, nameLen);
+  if (typeof nf === 'number') return nf;
+  if (uaddr !== 0) {
+    const e = putAddr(t, nameBuf, Math.min(nameLen[0]!, nameBuf.length), uaddr, ulenAddr);
+    if (e < 0) { release(nf); return e; }
+  }
+  return t.files.install(nf, (flags & SOCK_CLOEXEC) !== 0);
+}
 
 /** accept4's worker: unix_accept, then the peer's address, then the new descriptor. */
 function doAccept(t: Task, fd: number, uaddr: number, ulenAddr: number, flags: number): number {
@@ -243,6 +267,7 @@ function doAccept(t: Task, fd: number, uaddr: number, ulenAddr: number, flags: n
   if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
   const newfd = t.files.firstFree();
   if (newfd < 0) return newfd;
+  if (file instanceof HostSocketFile) return hostAccept(t, file, uaddr, ulenAddr, flags);
   if (!(file instanceof SocketFile)) return -ENOTSOCK;
   const f = file;
   const sock = f.sock;
@@ -281,9 +306,9 @@ export const sysAccept4: Handler = (t) =>
 export const sysAccept: Handler = (t) => sockDone(t, doAccept(t, t.regs.argInt(0), t.regs.arg(1), t.regs.arg(2), 0));
 
 function doGetname(t: Task, peer: boolean): number {
-  const f = sockFile(t, t.regs.argInt(0));
+  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
-  const klen = getname(f.sock, peer, nameBuf);
+  const klen = f instanceof HostSocketFile ? f.getname(peer, nameBuf) : getname(f.sock, peer, nameBuf);
   if (klen < 0) return klen;
   return putAddr(t, nameBuf, klen, t.regs.arg(1), t.regs.arg(2));
 }
@@ -296,10 +321,11 @@ export const sysGetpeername: Handler = (t) => doGetname(t, true);
 
 /** implements Linux shutdown(2) */
 export const sysShutdown: Handler = (t) => {
-  const f = sockFile(t, t.regs.argInt(0));
+  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   const how = t.regs.argInt(1);
   if (how < SHUT_RD || how > SHUT_RDWR) return -EINVAL;
+  if (f instanceof HostSocketFile) return f.shutdown(how);
   // inet_shutdown: a socket that is neither connected nor listening has nothing to shut.
   if (f.sock.family === AF_INET && f.sock.state === TCP_CLOSE) return -ENOTCONN;
   f.sock.doShutdown(how);

@@ -14,6 +14,7 @@ import type { Task } from '../task';
 import { monotonicNs } from '../timers';
 import { parseControl, putControl } from '../net/scm';
 import { SocketFile } from '../net/socket_file';
+import { HostSocketFile, hostSockFile } from '../net/hostinet';
 import { RecvMsg, recvOn, resumeOf, SendMsg, sendOn, type SockResume } from '../net/unix_io';
 import { IoIter } from '../vfs/iov_iter';
 import { putAddr, readAddr, sockDone, sockFile } from './socket';
@@ -92,17 +93,26 @@ function importMsghdr(t: Task, addr: number, send: boolean): number {
 }
 
 /** The flags a send goes with: the caller's, less the kernel's own, plus O_NONBLOCK's. */
-function sendFlags(f: SocketFile, flags: number): number {
+function sendFlags(f: SocketFile | HostSocketFile, flags: number): number {
   flags &= ~MSG_INTERNAL_SENDMSG_FLAGS;
   return f.flags & O_NONBLOCK ? flags | MSG_DONTWAIT : flags;
 }
 
+/** A host socket's source address and msg_flags (hostinet's recvFrom). */
+const hostName = new Uint8Array(SOCKADDR_STORAGE_SIZE);
+const hostOut = new Uint32Array(2);
+
 /** ____sys_sendmsg for the msghdr at addr: bytes sent, -errno or RET_BLOCK. */
-function sendmsgOne(t: Task, f: SocketFile, addr: number, flags: number, r: SockResume): number {
+function sendmsgOne(t: Task, f: SocketFile | HostSocketFile, addr: number, flags: number, r: SockResume): number {
   const m = sendMsg;
   m.reset();
   let e = importMsghdr(t, addr, true);
   if (e < 0) return e;
+  if (f instanceof HostSocketFile) {
+    // No ancillary data reaches a host socket.
+    if (h.controllen > 0) return -EINVAL;
+    return f.sendTo(t, iter, sendFlags(f, flags), m.nameLen > 0 ? m.name : null, m.nameLen, r);
+  }
   if (h.controllen > 0x7fffffff) return -ENOBUFS;
   if (h.controllen > CTL_ONSTACK && h.controllen >= OPTMEM_MAX) return -ENOBUFS;
   if (h.controllen > 0) {
@@ -115,9 +125,10 @@ function sendmsgOne(t: Task, f: SocketFile, addr: number, flags: number, r: Sock
 }
 
 /** ____sys_recvmsg for the msghdr at addr: bytes received, -errno or RET_BLOCK. */
-function recvmsgOne(t: Task, f: SocketFile, addr: number, flags: number, r: SockResume): number {
+function recvmsgOne(t: Task, f: SocketFile | HostSocketFile, addr: number, flags: number, r: SockResume): number {
   const e = importMsghdr(t, addr, false);
   if (e < 0) return e;
+  if (f instanceof HostSocketFile) return hostRecvmsg(t, f, addr, flags, r);
   if (f.flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
   const msg = recvMsg;
   msg.reset(h.name !== 0 && h.namelen !== 0, flags & MSG_CMSG_CLOEXEC);
@@ -135,12 +146,26 @@ function recvmsgOne(t: Task, f: SocketFile, addr: number, flags: number, r: Sock
   return n;
 }
 
+/** recvmsg on a host socket (the msghdr already imported): the source address, msg_flags and an
+ *  empty control buffer go back. */
+function hostRecvmsg(t: Task, f: HostSocketFile, addr: number, flags: number, r: SockResume): number {
+  const n = f.recvFrom(t, iter, flags & ~MSG_CMSG_CLOEXEC, hostName, hostOut, r);
+  if (n < 0 || n === RET_BLOCK) return n;
+  if (h.name !== 0) {
+    const a = putAddr(t, hostName, Math.min(hostOut[0]!, hostName.length), h.name, addr + MH_NAMELEN);
+    if (a < 0) return a;
+  }
+  if (t.mm.writeU32(addr + MH_FLAGS, hostOut[1]!) < 0) return -EFAULT;
+  if (t.mm.writeU64(addr + MH_CONTROLLEN, 0) < 0) return -EFAULT;
+  return n;
+}
+
 /** implements Linux sendto(2) */
 export const sysSendto: Handler = (t) => {
   const r = resumeOf(t);
   let e = importBuf(t, t.regs.arg(1), t.regs.arg(2));
   if (e < 0) return sockDone(t, e);
-  const f = sockFile(t, t.regs.argInt(0));
+  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return sockDone(t, f);
   const m = sendMsg;
   m.reset();
@@ -150,6 +175,11 @@ export const sysSendto: Handler = (t) => {
     e = readAddr(t, addr, alen, m.name);
     if (e < 0) return sockDone(t, e);
     m.nameLen = alen;
+  }
+  if (f instanceof HostSocketFile) {
+    const hn = f.sendTo(t, iter, sendFlags(f, t.regs.argInt(3)), m.nameLen > 0 ? m.name : null, m.nameLen, r);
+    if (hn === RET_BLOCK) t.waitProgress = r.bytes;
+    return sockDone(t, hn);
   }
   const n = sendOn(t, f.sock, iter, sendFlags(f, t.regs.argInt(3)), m, r);
   if (n === RET_BLOCK) t.waitProgress = r.bytes;
@@ -161,11 +191,20 @@ export const sysRecvfrom: Handler = (t) => {
   const r = resumeOf(t);
   const e = importBuf(t, t.regs.arg(1), t.regs.arg(2));
   if (e < 0) return sockDone(t, e);
-  const f = sockFile(t, t.regs.argInt(0));
+  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return sockDone(t, f);
   let flags = t.regs.argInt(3);
-  if (f.flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
   const addr = t.regs.arg(4);
+  if (f instanceof HostSocketFile) {
+    const hn = f.recvFrom(t, iter, flags, hostName, hostOut, r);
+    if (hn === RET_BLOCK) { t.waitProgress = r.bytes; return hn; }
+    if (hn >= 0 && addr !== 0) {
+      const a = putAddr(t, hostName, Math.min(hostOut[0]!, hostName.length), addr, t.regs.arg(5));
+      if (a < 0) return sockDone(t, a);
+    }
+    return sockDone(t, hn);
+  }
+  if (f.flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
   const msg = recvMsg;
   msg.reset(addr !== 0, 0);
   const n = recvOn(t, f.sock, iter, flags, msg, r);
@@ -180,8 +219,8 @@ export const sysRecvfrom: Handler = (t) => {
 };
 
 /** The socket file of a msghdr call (MSG_CMSG_COMPAT is for 32-bit callers only). */
-function msgFile(t: Task, flags: number): SocketFile | number {
-  const f = sockFile(t, t.regs.argInt(0));
+function msgFile(t: Task, flags: number): SocketFile | HostSocketFile | number {
+  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   return flags & MSG_CMSG_COMPAT ? -EINVAL : f;
 }
@@ -256,7 +295,7 @@ export const sysRecvmmsg: Handler = (t) => {
     if (sec < 0 || nsec < 0 || nsec >= 1e9) return sockDone(t, -EINVAL);
     r.mmsgDeadline = monotonicNs() + sec * 1e9 + nsec;
   }
-  if (fresh) {
+  if (fresh && !(f instanceof HostSocketFile)) {
     const e = f.sock.takeError();
     if (e !== 0) return sockDone(t, -e);
   }
@@ -282,7 +321,7 @@ export const sysRecvmmsg: Handler = (t) => {
   else if (r.index === 0) res = err;
   else {
     // A later error is kept for the next call (EAGAIN is not an error here).
-    if (err !== -EAGAIN) f.sock.err = -err;
+    if (err !== -EAGAIN && !(f instanceof HostSocketFile)) f.sock.err = -err;
     res = r.index;
   }
   if (res > 0 && tsAddr !== 0) {

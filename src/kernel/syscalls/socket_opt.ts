@@ -13,6 +13,7 @@ import {
 } from '../abi/socket';
 import type { Task } from '../task';
 import { inetGetOpt, inetSetOpt } from '../net/inet';
+import { HostSocketFile, hostSockFile } from '../net/hostinet';
 import { TCP_LISTEN, TIMEO_FOREVER, type UnixSocket } from '../net/unix';
 import { capable } from './identity';
 import { getname, sockFile } from './socket';
@@ -85,13 +86,20 @@ function getOpt(sock: UnixSocket, name: number, len: number): number {
 
 /** implements Linux getsockopt(2) */
 export const sysGetsockopt: Handler = (t) => {
-  const f = sockFile(t, t.regs.argInt(0));
+  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   const level = t.regs.argInt(1), name = t.regs.argInt(2), optval = t.regs.arg(3), optlen = t.regs.arg(4);
   const ulen = t.mm.readU32(optlen);
   if (ulen === -EFAULT) return -EFAULT;
   let len = ulen | 0;
   if (len < 0) return -EINVAL;
+  if (f instanceof HostSocketFile) {
+    const lv = f.getOpt(level, name, len);
+    if (lv < 0) return lv;
+    if (len > lv) len = lv;
+    if (len > 0 && t.mm.copyOut(optval, HostSocketFile.optBuf, 0, len) < 0) return -EFAULT;
+    return t.mm.writeU32(optlen, len) < 0 ? -EFAULT : 0;
+  }
   let lv: number;
   if (level === SOL_SOCKET) lv = getOpt(f.sock, name, len);
   else if (f.sock.family === AF_INET && (level === IPPROTO_TCP || level === IPPROTO_IP)) {
@@ -122,10 +130,16 @@ function netAdmin(t: Task): boolean { return capable(t.creds, CAP_NET_ADMIN); }
 
 /** implements Linux setsockopt(2) */
 export const sysSetsockopt: Handler = (t) => {
-  const f = sockFile(t, t.regs.argInt(0));
+  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   const level = t.regs.argInt(1), name = t.regs.argInt(2), optval = t.regs.arg(3), optlen = t.regs.argInt(4);
   if (optlen < 0) return -EINVAL;
+  if (f instanceof HostSocketFile) {
+    const buf = HostSocketFile.optBuf;
+    const len = Math.min(optlen, buf.length);
+    if (len > 0 && t.mm.copyIn(optval, buf, 0, len) < 0) return -EFAULT;
+    return f.setOpt(level, name, len);
+  }
   const sock = f.sock;
   const inetLevel = sock.family === AF_INET && (level === IPPROTO_TCP || level === IPPROTO_IP);
   if (level !== SOL_SOCKET && !inetLevel) return -EOPNOTSUPP;

@@ -176,7 +176,7 @@ export class HostStdioFile extends FileDescription {
  *  close-on-exec); recv/send flags; libuv's poll events. */
 const AT_FDCWD = -100, PRIVATE_FLAGS = O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 const MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
-const UV_READABLE = 1, UV_WRITABLE = 2;
+export const UV_READABLE = 1, UV_WRITABLE = 2;
 /** Every bit a host poll can report when asked (it reports only those asked for, and POLLERR,
  *  POLLHUP, POLLNVAL): the whole mask the host's file has, as the guest's poll wants it. */
 const ALL_EVENTS = POLLIN | POLLPRI | POLLOUT | POLLRDNORM | POLLRDBAND | POLLWRNORM | POLLWRBAND | POLLMSG | POLLRDHUP;
@@ -315,16 +315,17 @@ export class HostStreamFile extends HostStdioFile {
     t.kernel.parkOnHost(t);
   }
 
-  /** A read or write found nothing to do (EAGAIN): park t until the host says it can go on. */
-  private park(t: Task, dir: number): number {
+  /** A read or write found nothing to do (EAGAIN): park t until the host says it can go on
+   *  (or until deadline, in monotonic ns, when one is given). */
+  protected park(t: Task, dir: number, deadline = 0): number {
     this.parkDir = dir;
-    t.blockOn(this.queue);
+    t.blockOn(this.queue, deadline);
     return RET_BLOCK;
   }
 
   /** A non-blocking guest call got EAGAIN: an epoll item watching this file (edge-triggered, say)
    *  must learn when that changes, though no task waits here. */
-  private nonblockingAgain(dir: number): number {
+  protected nonblockingAgain(dir: number): number {
     if (this.queue.watched) this.arm(dir);
     return -EAGAIN;
   }
