@@ -257,9 +257,3 @@ export function newHostSocket(t: Task, family: number, type: number, protocol: n
   if (fd < 0) return fd;
   return new HostSocketFile(fd, family, type, protocol, nonblock, t.creds.fsuid, t.creds.fsgid);
 }
-
-/** The host socket at fd, or null (not one). */
-export function hostSockFile(t: Task, fd: number): HostSocketFile | null {
-  const f = t.files.get(fd);
-  return f instanceof HostSocketFile && !f.isPath ? f : null;
-}

@@ -22,7 +22,7 @@ import { findOther } from '../net/unix_path';
 import { waitOn } from '../net/unix_io';
 import { TCP_CLOSE, TCP_LISTEN, UnixSocket, validateAddr } from '../net/unix';
 import { inetBind, inetGetname, tcpConnect, tcpListen, udpConnect } from '../net/inet';
-import { HostSocketFile, hostSockFile, newHostSocket } from '../net/hostinet';
+import { HostSocketFile, newHostSocket } from '../net/hostinet';
 import { release } from '../vfs/fd_table';
 import { RET_BLOCK, type Handler } from './types';
 
@@ -32,11 +32,12 @@ export function sockDone(t: Task, r: number): number {
   return r;
 }
 
-/** sockfd_lookup_light: the socket file at fd, or -EBADF (O_PATH descriptors too) / -ENOTSOCK. */
-export function sockFile(t: Task, fd: number): SocketFile | number {
+/** sockfd_lookup_light: the socket file at fd, a sandbox socket or a host one (net/hostinet.ts),
+ *  or -EBADF (O_PATH descriptors too) / -ENOTSOCK. */
+export function sockFile(t: Task, fd: number): SocketFile | HostSocketFile | number {
   const f = t.files.get(fd);
   if (f === null || f.isPath) return -EBADF;
-  return f instanceof SocketFile ? f : -ENOTSOCK;
+  return f instanceof SocketFile || f instanceof HostSocketFile ? f : -ENOTSOCK;
 }
 
 /** The kernel's copy of an address argument (sockaddr_storage, one spare byte kept NUL). */
@@ -172,7 +173,7 @@ function unixBind(t: Task, sock: UnixSocket, addr: Uint8Array, len: number): num
 
 /** implements Linux bind(2) */
 export const sysBind: Handler = (t) => {
-  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
+  const f = sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   const len = t.regs.argInt(2);
   const e = readAddr(t, t.regs.arg(1), len, kaddr);
@@ -184,7 +185,7 @@ export const sysBind: Handler = (t) => {
 
 /** implements Linux listen(2) */
 export const sysListen: Handler = (t) => {
-  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
+  const f = sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   let backlog = t.regs.argInt(1);
   if ((backlog >>> 0) > SOMAXCONN) backlog = SOMAXCONN;
@@ -231,7 +232,7 @@ function streamConnect(t: Task, f: SocketFile, addr: Uint8Array, len: number): n
 
 /** implements Linux connect(2) */
 export const sysConnect: Handler = (t) => {
-  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
+  const f = sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return sockDone(t, f);
   const len = t.regs.argInt(2);
   const e = readAddr(t, t.regs.arg(1), len, kaddr);
@@ -306,7 +307,7 @@ export const sysAccept4: Handler = (t) =>
 export const sysAccept: Handler = (t) => sockDone(t, doAccept(t, t.regs.argInt(0), t.regs.arg(1), t.regs.arg(2), 0));
 
 function doGetname(t: Task, peer: boolean): number {
-  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
+  const f = sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   const klen = f instanceof HostSocketFile ? f.getname(peer, nameBuf) : getname(f.sock, peer, nameBuf);
   if (klen < 0) return klen;
@@ -321,7 +322,7 @@ export const sysGetpeername: Handler = (t) => doGetname(t, true);
 
 /** implements Linux shutdown(2) */
 export const sysShutdown: Handler = (t) => {
-  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
+  const f = sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   const how = t.regs.argInt(1);
   if (how < SHUT_RD || how > SHUT_RDWR) return -EINVAL;

@@ -14,7 +14,7 @@ import type { Task } from '../task';
 import { monotonicNs } from '../timers';
 import { parseControl, putControl } from '../net/scm';
 import { SocketFile } from '../net/socket_file';
-import { HostSocketFile, hostSockFile } from '../net/hostinet';
+import { HostSocketFile } from '../net/hostinet';
 import { RecvMsg, recvOn, resumeOf, SendMsg, sendOn, type SockResume } from '../net/unix_io';
 import { IoIter } from '../vfs/iov_iter';
 import { putAddr, readAddr, sockDone, sockFile } from './socket';
@@ -165,7 +165,7 @@ export const sysSendto: Handler = (t) => {
   const r = resumeOf(t);
   let e = importBuf(t, t.regs.arg(1), t.regs.arg(2));
   if (e < 0) return sockDone(t, e);
-  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
+  const f = sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return sockDone(t, f);
   const m = sendMsg;
   m.reset();
@@ -191,7 +191,7 @@ export const sysRecvfrom: Handler = (t) => {
   const r = resumeOf(t);
   const e = importBuf(t, t.regs.arg(1), t.regs.arg(2));
   if (e < 0) return sockDone(t, e);
-  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
+  const f = sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return sockDone(t, f);
   let flags = t.regs.argInt(3);
   const addr = t.regs.arg(4);
@@ -220,7 +220,7 @@ export const sysRecvfrom: Handler = (t) => {
 
 /** The socket file of a msghdr call (MSG_CMSG_COMPAT is for 32-bit callers only). */
 function msgFile(t: Task, flags: number): SocketFile | HostSocketFile | number {
-  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
+  const f = sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   return flags & MSG_CMSG_COMPAT ? -EINVAL : f;
 }

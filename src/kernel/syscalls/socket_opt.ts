@@ -13,7 +13,7 @@ import {
 } from '../abi/socket';
 import type { Task } from '../task';
 import { inetGetOpt, inetSetOpt } from '../net/inet';
-import { HostSocketFile, hostSockFile } from '../net/hostinet';
+import { HostSocketFile } from '../net/hostinet';
 import { TCP_LISTEN, TIMEO_FOREVER, type UnixSocket } from '../net/unix';
 import { capable } from './identity';
 import { getname, sockFile } from './socket';
@@ -86,7 +86,7 @@ function getOpt(sock: UnixSocket, name: number, len: number): number {
 
 /** implements Linux getsockopt(2) */
 export const sysGetsockopt: Handler = (t) => {
-  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
+  const f = sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   const level = t.regs.argInt(1), name = t.regs.argInt(2), optval = t.regs.arg(3), optlen = t.regs.arg(4);
   const ulen = t.mm.readU32(optlen);
@@ -130,7 +130,7 @@ function netAdmin(t: Task): boolean { return capable(t.creds, CAP_NET_ADMIN); }
 
 /** implements Linux setsockopt(2) */
 export const sysSetsockopt: Handler = (t) => {
-  const f = hostSockFile(t, t.regs.argInt(0)) ?? sockFile(t, t.regs.argInt(0));
+  const f = sockFile(t, t.regs.argInt(0));
   if (typeof f === 'number') return f;
   const level = t.regs.argInt(1), name = t.regs.argInt(2), optval = t.regs.arg(3), optlen = t.regs.argInt(4);
   if (optlen < 0) return -EINVAL;
