@@ -4,7 +4,7 @@
 import { EV_FAULT, EV_INTERRUPTED, EV_PANIC, EV_SYSCALL, PF_INSTR, PF_PRESENT, PF_WRITE, VEC_AC, VEC_BP, VEC_BR, VEC_DB, VEC_DE, VEC_GP, VEC_MF, VEC_NM, VEC_OF, VEC_PF, VEC_SS, VEC_UD, VEC_XM, type Platform } from '../platform/platform';
 import { RAX, RIP, ORIG_RAX } from '../platform/regs';
 import { EAGAIN, EINVAL, ENOENT, ENOSYS, errnoName } from './errno';
-import { FAULT_OK, FAULT_OOM, FAULT_SEGV_ACCERR, FAULT_SIGBUS, MM, setTaskSize } from './mm/mm';
+import { FAULT_OK, FAULT_OOM, FAULT_SEGV_ACCERR, FAULT_SEGV_MAPERR, FAULT_SIGBUS, MM, setTaskSize } from './mm/mm';
 import type { MemoryFile } from './mm/memory_file';
 import {
   SIGBUS, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGSTOP, SIGTRAP, defaultAction, DefaultAction, SI_KERNEL, BUS_ADRERR,
@@ -487,6 +487,17 @@ export class Kernel {
       const r = t.mm.fault(addr, (errorCode & PF_WRITE) !== 0, (errorCode & PF_INSTR) !== 0, (errorCode & PF_PRESENT) !== 0,
         t.group.limits.soft[RLIMIT_STACK]!);
       if (r === FAULT_OK) return;
+      if (r === FAULT_SEGV_MAPERR && this.platform.faultAddrUnreliable) {
+        // Resume once: a genuine fault repeats at the same instruction and address (a faulting
+        // instruction has done nothing), and is then delivered.
+        const rip = t.regs.get(RIP);
+        if (t.retriedFaultRip !== rip || t.retriedFaultAddr !== addr) {
+          t.retriedFaultRip = rip; t.retriedFaultAddr = addr;
+          this.debug?.(`pid ${t.tgid} tid ${t.tid}: page fault at 0x${addr.toString(16)} (rip 0x${rip.toString(16)}) outside every mapping: resuming once`);
+          return;
+        }
+        t.retriedFaultRip = -1;
+      }
       if (r === FAULT_OOM) {
         // As Linux's OOM killer: the process that cannot get memory is killed.
         this.debug?.(`out of memory (sandbox cap ${this.mem.size} bytes) faulting 0x${addr.toString(16)}: killing pid ${t.tgid}`);

@@ -67,6 +67,9 @@ export class Task {
   clearChildTid = 0;
   robustListHead = 0;
   robustListLen = 0;
+  /** The last page fault resumed once as possibly spurious (Platform.faultAddrUnreliable). */
+  retriedFaultRip = -1;
+  retriedFaultAddr = -1;
   comm = '';
   /** Exit status as wait(2) encodes it, once exited. */
   exitStatus = 0;

@@ -66,6 +66,10 @@ export class PlatformEvent {
 
 export interface Platform {
   readonly name: string;
+  /** A page fault may now and then report an address the guest never touched (measured on PVM
+   *  hosts, see kvm_platform.ts): the kernel retries a fault with no mapping once, at the same
+   *  instruction, before it raises SIGSEGV. */
+  readonly faultAddrUnreliable?: boolean;
   /** Highest user address + 1 (the top of the user half). */
   readonly userTop: number;
   newAddressSpace(): AddressSpace;
