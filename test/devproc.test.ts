@@ -61,8 +61,8 @@ const CASES: ShellCase[] = [
   { id: 'sysfs-cpu', script: 'cat /sys/devices/system/cpu/online /sys/devices/system/cpu/possible /sys/devices/system/cpu/present; stat -c "%s %a" /sys/devices/system/cpu/online; echo x > /sys/devices/system/cpu/online; echo $?', normalize: oneCpu },
   { id: 'dev-nodes', script: 'stat -c "%n %F %t:%T %a" /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty /dev/console /dev/pts/ptmx; readlink /dev/ptmx; readlink /dev/fd; readlink /dev/stderr; ls /dev/pts' },
   { id: 'dev-io', script: 'echo to-null > /dev/null; head -c 4 /dev/zero | od -An -tx1; head -c 3 /dev/full | od -An -tx1; echo x > /dev/full; echo $?; head -c 16 /dev/urandom | wc -c; { echo via-stdout > /dev/stdout; echo via-fd > /dev/fd/1; } | cat' },
-  { id: 'ps', script: 'sleep 3 & sleep 0.3; ps -o pid,ppid,stat,comm,args; kill $!', normalize: pids },
-  { id: 'top-once', script: 'top -b -n 1 | grep -E "^ *[0-9]+ " | sed -E "s/ +/ /g" | cut -d" " -f2,3,5,9- | sort', normalize: pids },
+  { id: 'ps', script: 'sleep 3 & (sleep 0.3; exec ps -o pid,ppid,stat,comm,args); kill $!', normalize: pids },
+  { id: 'top-once', script: '(sleep 0.3; exec top -b -n 1) | grep -E "^ *[0-9]+ " | sed -E "s/ +/ /g" | cut -d" " -f2,3,5,9- | sort', normalize: pids },
   { id: 'dev-shm', script: 'echo shared > /dev/shm/x && cat /dev/shm/x; stat -c %a /dev/shm' },
 ];
 
