@@ -29,7 +29,7 @@ namespace tsv {
 static inline int I32(const Napi::Value& v) { return v.As<Napi::Number>().Int32Value(); }
 static inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
 
-// The stub the tick interrupts: the last one resumed (a tick that lands while it is
+// The stub thread the tick interrupts: the last one resumed (a tick that lands while it is
 // stopped stays pending and interrupts its next run, as KVM's immediate_exit does).
 static std::atomic<pid_t> g_resumed{0};
 static int g_tick_signal = 0;
@@ -39,7 +39,7 @@ static bool g_timer_ok = false;
 static void TickHandler(int, siginfo_t*, void*) {
   int saved = errno;
   pid_t p = g_resumed.load(std::memory_order_relaxed);
-  if (p > 0) syscall(SYS_tgkill, p, p, g_tick_signal);
+  if (p > 0) syscall(SYS_tkill, p, g_tick_signal);  // a stub thread's tid, not always a process id
   errno = saved;
 }
 

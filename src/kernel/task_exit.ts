@@ -41,6 +41,7 @@ export function exitTask(t: Task, status: number): void {
   }
   if (t.vforkDone) { t.vforkDone.wakeAll(); t.vforkDone = null; }
   if (t.group.tasks.size === 1) noteMaxRss(t.group, t.mm.residentBytes());
+  k.platform.releaseFpu?.(t.fpu);
   t.mm.release();
   t.files.release();
   t.fs.release();

@@ -90,6 +90,9 @@ export interface Platform {
   resetFpuForHandler(fpu: FpuState): void;
   /** Copies from's state into to (fork/clone). */
   copyFpu(from: FpuState, to: FpuState): void;
+  /** The task owning fpu has exited: what the platform holds for it (a trap platform's stub
+   *  thread) is free for another task. Optional: KVM holds nothing per task. */
+  releaseFpu?(fpu: FpuState): void;
   /** Counters for --stats: exits and host time outside the guest. */
   stats(): Record<string, number>;
   /** Guest TSC minus host TSC: what ring-3 rdtsc reads in the guest, against the host's

@@ -14,7 +14,7 @@ import {
 import { ORIG_RAX, RAX, RCX, RIP, RSP } from '../regs';
 import { REQ_CAPACITY, STUB_BASE } from '../stub/layout';
 import { OP_WORDS, TrapAddressSpace } from './address_space';
-import { PTRACE_SYSEMU, StubError, Stubs, type Stub } from './stubs';
+import { PTRACE_SYSEMU, StubError, Stubs, type Stub, type StubThread } from './stubs';
 import { fromUserRegs, toUserRegs, UR_ORIG_RAX, USER_REGS_WORDS } from './user_regs';
 import { fromHalves } from '../u64';
 import { StubFpu, type TrapPlatformOptions } from '../stub/trap_state';
@@ -28,8 +28,8 @@ const AUDIT_ARCH_I386 = 0x40000003;
 const VSYSCALL_PAGE = -0xa00000;
 const SI_KERNEL = 0x80, SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, FPE_INTDIV = 1, FPE_INTOVF = 2, TRAP_TRACE = 2;
 
-const PtraceFpu = StubFpu<Stub>;
-type PtraceFpu = StubFpu<Stub>;
+const PtraceFpu = StubFpu<StubThread>;
+type PtraceFpu = StubFpu<StubThread>;
 
 export type PtraceOptions = TrapPlatformOptions;
 
@@ -74,9 +74,28 @@ export class PtracePlatform implements Platform {
   }
 
   private releaseStub(s: Stub): void {
-    const owner = s.fpuOwner as PtraceFpu | null;
-    if (owner) this.detachFpu(owner);
+    for (const th of s.threads) {
+      const owner = th.fpuOwner as PtraceFpu | null;
+      if (owner) this.detachFpu(owner);
+    }
     this.stubs.release(s);
+  }
+
+  /** The thread of stub s that runs the task owning f: the one already holding f's state, else
+   *  a free one (or a new one) that f's state is loaded into. */
+  private threadFor(s: Stub, f: PtraceFpu): StubThread {
+    const loc = f.loc;
+    if (loc !== null && loc.stub === s) return loc;
+    let th: StubThread | null = null;
+    for (const x of s.threads) if (x.fpuOwner === null) { th = x; break; }
+    if (th === null) th = this.stubs.spawnThread(s);
+    this.loadFpuInto(th, f);
+    return th;
+  }
+
+  releaseFpu(fpu: FpuState): void {
+    const f = fpu as PtraceFpu;
+    if (f.loc !== null) { f.loc.fpuOwner = null; f.loc = null; }
   }
 
   /** Runs the address space's queued host calls in its stub. */
@@ -102,7 +121,7 @@ export class PtracePlatform implements Platform {
   /** Copies f's live state out of its stub (it stays live there). */
   private syncFpu(f: PtraceFpu): void {
     if (f.loc === null) return;
-    const n = pt.getXstate(f.loc.pid, f.platformState);
+    const n = pt.getXstate(f.loc.tid, f.platformState);
     if (n < 0) throw new StubError(`PTRACE_GETREGSET NT_X86_XSTATE: errno ${-n}`);
   }
 
@@ -113,16 +132,16 @@ export class PtracePlatform implements Platform {
     f.loc = null;
   }
 
-  /** Makes f the state of stub s's thread. */
-  private loadFpuInto(s: Stub, f: PtraceFpu): void {
+  /** Makes f the state of stub thread s. */
+  private loadFpuInto(s: StubThread, f: PtraceFpu): void {
     const owner = s.fpuOwner as PtraceFpu | null;
     if (owner) this.detachFpu(owner);
     if (f.loc !== null) this.detachFpu(f);
     if (!f.initialized) { f.platformState.set(this.stubs.initialXstate); f.initialized = true; }
-    if (pt.setXstate(s.pid, f.platformState, this.xsize) < 0) {
+    if (pt.setXstate(s.tid, f.platformState, this.xsize) < 0) {
       // An image the host refuses (it was checked as Linux checks a signal frame): start clean.
       f.platformState.set(this.stubs.initialXstate);
-      pt.setXstate(s.pid, f.platformState, this.xsize);
+      pt.setXstate(s.tid, f.platformState, this.xsize);
     }
     f.loc = s;
     s.fpuOwner = f;
@@ -148,7 +167,7 @@ export class PtracePlatform implements Platform {
     dv.setUint32(512, dv.getUint32(512, true) & this.xcr0Lo, true);
     dv.setUint32(516, dv.getUint32(516, true) & this.xcr0Hi, true);
     for (let o = 520; o < 576; o += 4) dv.setUint32(o, 0, true);
-    if (f.loc !== null && pt.setXstate(f.loc.pid, img, this.xsize) < 0) return false;
+    if (f.loc !== null && pt.setXstate(f.loc.tid, img, this.xsize) < 0) return false;
     f.platformState.set(img);
     f.initialized = true;
     return true;
@@ -158,7 +177,7 @@ export class PtracePlatform implements Platform {
     const f = fpu as PtraceFpu;
     f.platformState.set(this.stubs.initialXstate);
     f.initialized = true;
-    if (f.loc !== null) pt.setXstate(f.loc.pid, f.platformState, this.xsize);
+    if (f.loc !== null) pt.setXstate(f.loc.tid, f.platformState, this.xsize);
   }
 
   copyFpu(from: FpuState, to: FpuState): void {
@@ -166,7 +185,7 @@ export class PtracePlatform implements Platform {
     this.syncFpu(a);
     b.platformState.set(a.initialized ? a.platformState : this.stubs.initialXstate);
     b.initialized = true;
-    if (b.loc !== null) pt.setXstate(b.loc.pid, b.platformState, this.xsize);
+    if (b.loc !== null) pt.setXstate(b.loc.tid, b.platformState, this.xsize);
   }
 
   armTick(ns: number): void { pt.tickArm(ns); }
@@ -184,7 +203,7 @@ export class PtracePlatform implements Platform {
   }
 
   private runOnce(ctx: RunContext): PlatformEvent {
-    const ev = this.event, as = ctx.as as TrapAddressSpace, s = as.stub, pid = s.pid, ur = this.ur;
+    const ev = this.event, as = ctx.as as TrapAddressSpace, ur = this.ur;
     if (as.opCount > 0) this.flush(as);
     if (this.stubs.tickSwallowed) {
       // The tick landed while a host call ran in a stub: it still preempts this task.
@@ -193,7 +212,7 @@ export class PtracePlatform implements Platform {
       ev.kind = EV_INTERRUPTED;
       return ev;
     }
-    if (s.fpuOwner !== ctx.fpu) this.loadFpuInto(s, ctx.fpu as PtraceFpu);
+    const th = this.threadFor(as.stub, ctx.fpu as PtraceFpu), pid = th.tid;
     toUserRegs(ctx.regs.u32, ur);
     if (pt.setRegs(pid, ur) < 0) {
       // The host refuses the register set (an fs_base beyond user space): a #GP, as the
@@ -237,7 +256,7 @@ export class PtracePlatform implements Platform {
       return ev;
     }
     if (st >>> 16 === 0 && (sig === SIGSEGV || sig === SIGBUS || sig === SIGILL || sig === SIGFPE || sig === SIGTRAP || sig === SIGSYS)) {
-      if (this.decodeFault(ctx, as, sig)) { this.counters.faults++; return ev; }
+      if (this.decodeFault(ctx, as, pid, sig)) { this.counters.faults++; return ev; }
     }
     // The tick, or a stop the guest did not cause (another host process's signal): the
     // signal is suppressed (the next resume passes none) and the kernel gets control.
@@ -251,9 +270,9 @@ export class PtracePlatform implements Platform {
    *  the stub has mapped (SEGV_ACCERR: the page is present; the access was a fetch when
    *  the page lacks PROT_EXEC and the address is the instruction's, else a write, since a
    *  present page denies reads only when it has no access at all). */
-  private decodeFault(ctx: RunContext, as: TrapAddressSpace, sig: number): boolean {
+  private decodeFault(ctx: RunContext, as: TrapAddressSpace, tid: number, sig: number): boolean {
     const ev = this.event, si = this.siginfo;
-    if (pt.getSiginfo(as.stub.pid, si) < 0) return false;
+    if (pt.getSiginfo(tid, si) < 0) return false;
     const code = si[2]!;
     if (code <= 0) return false; // sent by a process (SI_USER, SI_TKILL, SI_QUEUE): not a fault
     const addr = fromHalves(si[4]! >>> 0, si[5]! >>> 0);
@@ -292,7 +311,7 @@ export class PtracePlatform implements Platform {
   }
 
   stats(): Record<string, number> {
-    return { ...this.counters, stubForks: this.stubs.forks, batches: this.stubs.batches, batchedOps: this.stubs.batchedOps };
+    return { ...this.counters, stubForks: this.stubs.forks, stubThreads: this.stubs.threadsMade, batches: this.stubs.batches, batchedOps: this.stubs.batchedOps };
   }
 
   close(): void {

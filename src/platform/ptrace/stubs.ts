@@ -17,10 +17,10 @@ import { lo32, hi32, fromHalves } from '../u64';
 const pt = addon.ptrace;
 
 export const PTRACE_CONT = 7, PTRACE_SYSEMU = 31, PTRACE_DETACH = 17;
-const PTRACE_O_TRACESYSGOOD = 1, PTRACE_O_TRACEFORK = 2, PTRACE_O_EXITKILL = 0x100000;
-const PTRACE_EVENT_FORK = 1;
+const PTRACE_O_TRACESYSGOOD = 1, PTRACE_O_TRACEFORK = 2, PTRACE_O_TRACECLONE = 8, PTRACE_O_EXITKILL = 0x100000;
+const PTRACE_EVENT_FORK = 1, PTRACE_EVENT_CLONE = 3;
 export const SIGKILL = 9, SIGTRAP = 5, SIGSTOP = 19;
-const SYS_MMAP = 9, SYS_MUNMAP = 11, SYS_FORK = 57, SYS_RT_SIGACTION = 13, SYS_PRCTL = 157;
+const SYS_MMAP = 9, SYS_MUNMAP = 11, SYS_CLONE = 56, SYS_FORK = 57, SYS_RT_SIGACTION = 13, SYS_PRCTL = 157;
 const SIGCHLD = 17, SIG_IGN = 1, PR_SET_PDEATHSIG = 1;
 const PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_FIXED = 0x10;
 /** The MemoryFile's fd in every stub (spawnStub puts it there). */
@@ -30,7 +30,11 @@ const SYS_SECCOMP = 317, SECCOMP_SET_MODE_FILTER = 1, PR_SET_NO_NEW_PRIVS = 38;
 const AUDIT_ARCH_X86_64 = 0xc000003e;
 const RET_KILL_PROCESS = 0x80000000, RET_TRAP = 0x00030000, RET_ALLOW = 0x7fff0000;
 /** The host calls the tracer injects after set-up: the only ones the stub may make. */
-const INJECTED = [SYS_MMAP, 10 /* mprotect */, SYS_MUNMAP, SYS_FORK, SYS_PRCTL];
+const INJECTED = [SYS_MMAP, 10 /* mprotect */, SYS_MUNMAP, SYS_CLONE, SYS_FORK, SYS_PRCTL];
+/** A stub thread: a host thread in the stub's address space, sharing everything with it. */
+export const STUB_THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000; // VM FS FILES SIGHAND THREAD SYSVSEM
+/** A pooled stub keeps its threads for the next address space, up to this many. */
+const POOLED_THREADS_MAX = 16;
 
 /** The stub's classic BPF program: wrong arch -> kill; a call from the host's vsyscall page
  *  (0xffffffffff600000, emulated by the host kernel) -> SIGSYS, which the platform turns into
@@ -55,11 +59,18 @@ export function seccompFilter(): Uint32Array {
   return out;
 }
 
-/** One stub process (one guest address space). */
-export class Stub {
-  /** The FPU state live in this stub's thread (per task; see PtraceFpu). */
+/** One host thread of a stub: a guest thread runs in it, with its FPU state kept live there. */
+export class StubThread {
+  /** The FPU state live in this thread (the task it serves; see StubFpu), or null: free. */
   fpuOwner: unknown = null;
-  constructor(readonly pid: number) {}
+  constructor(readonly stub: Stub, readonly tid: number) {}
+}
+
+/** One stub process (one guest address space); each guest thread gets a thread of it. */
+export class Stub {
+  /** threads[0] is the process's own first thread (tid = pid); host calls run there. */
+  readonly threads: StubThread[] = [];
+  constructor(readonly pid: number) { this.threads.push(new StubThread(this, pid)); }
 }
 
 function describeStatus(st: number): string {
@@ -70,6 +81,8 @@ function describeStatus(st: number): string {
 
 export class StubError extends Error {}
 
+const PTRACE_OPTIONS = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE;
+
 export class Stubs {
   private readonly template: Stub;
   private readonly reqWords: Uint32Array[] = [];
@@ -78,6 +91,8 @@ export class Stubs {
   /** Registers for injected calls: the template's at exec, with RIP and arguments edited. */
   private readonly inj = new Uint32Array(USER_REGS_WORDS);
   private readonly status = new Int32Array(1);
+  /** The new pid or tid of the last fork or clone event during an injected call. */
+  private eventMsg = -1;
   /** A tick that arrived during an injected call: the next run must return "interrupted". */
   tickSwallowed = false;
   /** Initial FPU image (the template's at exec) and its size. */
@@ -85,6 +100,7 @@ export class Stubs {
   readonly pool: Stub[] = [];
   readonly live = new Set<Stub>();
   forks = 0;
+  threadsMade = 0;
   batches = 0;
   batchedOps = 0;
 
@@ -100,7 +116,7 @@ export class Stubs {
       pt.kill(pid, SIGKILL); pt.wait(pid, st);
       throw new StubError(`stub did not stop after exec: ${describeStatus(st[0]!)}`);
     }
-    this.check(pt.setOptions(pid, PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK), 'PTRACE_SETOPTIONS');
+    this.check(pt.setOptions(pid, PTRACE_OPTIONS), 'PTRACE_SETOPTIONS');
     this.check(pt.getRegs(pid, this.inj), 'PTRACE_GETREGS');
     const x = new Uint8Array(16384);
     const n = pt.getXstate(pid, x);
@@ -238,7 +254,10 @@ export class Stubs {
       const stopSig = (v >> 8) & 0xff;
       if (stopSig === SIGTRAP && v >>> 16 === 0) return;
       if (stopSig === this.tickSignal) { this.tickSwallowed = true; continue; }
-      if (stopSig === SIGTRAP && v >>> 16 === PTRACE_EVENT_FORK) continue; // the fork event; then int3
+      if (stopSig === SIGTRAP && (v >>> 16 === PTRACE_EVENT_FORK || v >>> 16 === PTRACE_EVENT_CLONE)) {
+        this.eventMsg = pt.getEventMsg(s.pid); // the new process or thread; then int3
+        continue;
+      }
       if (stopSig === SIGSTOP) continue;
       throw new StubError(`stub ${s.pid} ${describeStatus(v)} while running a host call`);
     }
@@ -297,6 +316,30 @@ export class Stubs {
     return s;
   }
 
+  /** A new thread of stub s (a clone injected in its first thread): traced, stopped. Its
+   *  registers are the tracer's to set before it first runs guest code; it never runs
+   *  stub code, so it needs no stack. */
+  spawnThread(s: Stub): StubThread {
+    this.eventMsg = -1;
+    const r = this.syscall(s.pid, SYS_CLONE, STUB_THREAD_FLAGS, 0, 0, 0, 0, 0);
+    const tid = this.eventMsg;
+    // r is the tid in the stubs' pid namespace; the event's is the host's, which ptrace takes.
+    if (r <= 0 || tid <= 0) throw new StubError(`clone in stub ${s.pid} failed (${r})`);
+    // The new thread starts traced (PTRACE_O_TRACECLONE), stopped by SIGSTOP.
+    const st = this.status;
+    for (;;) {
+      if (pt.wait(tid, st) !== tid) throw new StubError(`waitpid on new stub thread ${tid} failed`);
+      const v = st[0]!;
+      if ((v & 0xff) !== 0x7f) throw new StubError(`new stub thread ${describeStatus(v)}`);
+      if (((v >> 8) & 0xff) === SIGSTOP) break;
+      this.check(pt.resume(PTRACE_CONT, tid, 0), 'PTRACE_CONT');
+    }
+    const th = new StubThread(s, tid);
+    s.threads.push(th);
+    this.threadsMade++;
+    return th;
+  }
+
   /** The template (set-up calls that every later stub inherits). */
   get templateStub(): Stub { return this.template; }
 
@@ -312,17 +355,22 @@ export class Stubs {
   /** An address space is gone: its stub is emptied (munmap below STUB_BASE) and pooled, or killed. */
   release(s: Stub): void {
     this.live.delete(s);
-    if (this.pool.length < 8) {
+    if (this.pool.length < 8 && s.threads.length <= POOLED_THREADS_MAX) {
       this.put(0, SYS_MUNMAP, 0, STUB_BASE, 0, 0, 0, 0);
       if (this.runBatch(s, 1) < 0) { this.pool.push(s); return; }
     }
+    this.kill(s);
+  }
+
+  /** Kills stub s and reaps each of its threads (a traced thread's exit waits for its tracer). */
+  kill(s: Stub): void {
     pt.kill(s.pid, SIGKILL);
-    pt.wait(s.pid, this.status);
+    for (let i = s.threads.length - 1; i >= 0; i--) pt.wait(s.threads[i]!.tid, this.status);
   }
 
   /** Kills every stub (the platform closes). */
   close(): void {
-    for (const s of [...this.live, ...this.pool, this.template]) { pt.kill(s.pid, SIGKILL); pt.wait(s.pid, this.status); }
+    for (const s of [...this.live, ...this.pool, this.template]) this.kill(s);
     this.live.clear();
     this.pool.length = 0;
     for (const pa of this.reqFrames) this.mem.freeTableFrame(pa);

@@ -6,7 +6,7 @@
 import * as path from 'path';
 
 export const STUB_BASE = 0x7ff000000000;
-export const STUB_END = 0x7ff000000000 + 0x1000000;
+export const STUB_END = 0x7ff000000000 + 0x5000000;
 /** The stub's text (stub.S): fixed entry offsets. */
 export const STUB_CODE = STUB_BASE + 0x1000;
 /** `syscall; int3`: one host syscall from the registers the tracer set. */
@@ -32,13 +32,16 @@ export const STUB_SYSTRAP_RESTORER = STUB_CODE + 0x90;
 export const STUB_SYSTRAP_IDLE = STUB_CODE + 0xa0;
 /** RIP after stub_sys_insn's `syscall` (what seccomp sees as instruction_pointer). */
 export const STUB_SYS_RET = STUB_CODE + 0xca;
-/** Per-stub shared page (comm words: systrap_platform.ts). */
-export const COMM_VA = STUB_BASE + 0x200000;
+/** Stub threads per stub process (systrap: one comm page and one stack area each). */
+export const MAX_STUB_THREADS = 1024;
+/** Stub thread k's shared page (comm words: systrap_platform.ts) is at COMM_VA + k * 4096. */
+export const COMM_VA = STUB_BASE + 0x400000;
 /** The FPU image crosses here (inside the shared request pages, after 12 pages of requests). */
 export const FPU_VA = REQ_VA + 12 * 4096;
-/** Offset in that area of the second image slot: the outgoing thread's, on a switch (systrap.c). */
-export const FPU_SAVE_OFF = 6144;
 export const SYSTRAP_REQ_CAPACITY = 12 * REQ_PER_PAGE;
-/** The handler's stack (anonymous, private to each stub). */
-export const ALTSTACK_VA = STUB_BASE + 0x300000;
+/** Stub thread k's stack area, ALTSTACK_VA + k * ALTSTACK_SIZE (anonymous, private to each stub,
+ *  reserved for every thread up front, touched only as used): a first page holding the thread's
+ *  private words and the short stack it starts on, then its signal stack (ALTSTACK_SIGSTACK_OFF). */
+export const ALTSTACK_VA = STUB_BASE + 0x1000000;
 export const ALTSTACK_SIZE = 0x10000;
+export const ALTSTACK_SIGSTACK_OFF = 0x1000;

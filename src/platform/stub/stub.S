@@ -50,6 +50,7 @@ systrap_restorer:	/* +0x90: sa_restorer: rt_sigreturn through the allowed instru
 	jmp stub_sys_insn
 
 	.org 0xa0
+	.globl systrap_idle
 systrap_idle:		/* +0xa0: where a new stub waits: a trapped syscall (SIGSYS) forever */
 	mov $39, %eax
 	syscall

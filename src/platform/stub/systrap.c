@@ -1,28 +1,34 @@
 /* The systrap stub's signal handler (DESIGN.md, trap platforms). The guest runs in
  * this process under a seccomp filter: each of its syscalls raises SIGSYS, each of
  * its faults SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGTRAP, the preemption tick its own
- * signal. The handler (on the sigaltstack, every signal masked) writes the
- * registers into this stub's shared page, hands off to tsvisor with a
- * cross-process futex and waits for the command: resume (with the registers,
- * FPU image and fs_base tsvisor wrote), save the FPU image, or run a batch of
- * mmap/munmap/mprotect requests. Layout constants: src/platform/stub/layout.ts.
+ * signal. Each guest thread runs in its own thread of the stub. The handler (on
+ * that thread's sigaltstack, every signal masked) writes the registers into the
+ * thread's shared page, hands off to tsvisor with a cross-process futex and waits
+ * for the command: resume (with the registers, FPU image and fs_base tsvisor
+ * wrote), save the FPU image, run a batch of mmap/munmap/mprotect requests, or
+ * start another stub thread. Layout constants: src/platform/stub/layout.ts.
  * Built -nostdlib -ffreestanding -fno-stack-protector (%fs is the guest's). */
 #include <stdint.h>
 
 #define STUB_BASE 0x7ff000000000UL
 #define REQ_VA (STUB_BASE + 0x100000UL)
-#define COMM_VA (STUB_BASE + 0x200000UL)
+#define COMM_VA (STUB_BASE + 0x400000UL)
 #define FPU_VA (REQ_VA + 12 * 4096UL)
-/* Where C_RESUME with F_SAVE_FPU leaves the outgoing thread's image (FPU_SAVE_OFF in layout.ts). */
-#define FPU_SAVE_VA (FPU_VA + 6144UL)
+/* Thread k: comm page COMM_VA + k * 4096; stack area ALTSTACK_VA + k * ALTSTACK_SIZE, whose first
+ * page holds the thread's private words (at its start) and the stack it starts on (below
+ * SIGSTACK_OFF), and whose rest is its signal stack. */
+#define MAX_THREADS 1024UL
+#define ALTSTACK_VA (STUB_BASE + 0x1000000UL)
+#define ALTSTACK_SIZE 0x10000UL
+#define SIGSTACK_OFF 0x1000UL
 
 /* Comm page words (u32); see systrap_platform.ts. */
 enum { W_STUB_SEQ = 0, W_KERNEL_SEQ = 1, W_KIND = 2, W_CMD = 3, W_NOPS = 4, W_FLAGS = 5, W_RESULT = 6,
        W_SIG = 7, W_CODE = 8, W_XSIZE = 9, W_ADDR = 10, W_TRAPNO = 12, W_ERR = 14, W_FS = 16, W_GS = 18,
-       W_REGS = 20, W_KCPU = 100, W_SCPU = 101 };
+       W_REGS = 20, W_KCPU = 100, W_SCPU = 101, W_ARG = 102 };
 enum { K_SYSCALL = 1, K_FAULT = 2, K_INTERRUPT = 3, K_DONE = 4, K_FAILED = 5 };
-enum { C_RESUME = 1, C_SAVE_FPU = 2, C_OPS = 3, C_EXIT = 4 };
-enum { F_LOAD_FPU = 1, F_SET_FS = 2, F_SET_GS = 4, F_SAVE_FPU = 8 };
+enum { C_RESUME = 1, C_SAVE_FPU = 2, C_OPS = 3, C_EXIT = 4, C_THREAD = 5 };
+enum { F_LOAD_FPU = 1, F_SET_FS = 2, F_SET_GS = 4 };
 
 /* ucontext_t offsets (x86_64): uc_mcontext.gregs at 40, fpregs pointer at 40 + 23 * 8. */
 enum { G_R8 = 0, G_R9, G_R10, G_R11, G_R12, G_R13, G_R14, G_R15, G_RDI, G_RSI, G_RBP, G_RBX, G_RDX, G_RAX,
@@ -33,8 +39,15 @@ static const unsigned char GREG[18] = { G_RAX, G_RBX, G_RCX, G_RDX, G_RSI, G_RDI
 enum { R_ORIG_RAX = 18, R_FS_BASE = 19 };
 
 long stub_sys(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+void systrap_idle(void);
 
 #define SYS_FUTEX 202
+#define SYS_CLONE 56
+#define SYS_SIGALTSTACK 131
+#define SYS_RT_SIGPROCMASK 14
+#define SIG_SETMASK 2
+/* A stub thread: shares everything with the stub (STUB_THREAD_FLAGS in ptrace/stubs.ts). */
+#define THREAD_FLAGS (0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000)
 #define SYS_ARCH_PRCTL 158
 #define SYS_EXIT_GROUP 231
 #define FUTEX_WAIT 0
@@ -51,12 +64,17 @@ long stub_sys(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 #define SIGTRAP 5
 #define SYS_SECCOMP 1
 
-static volatile uint32_t *const comm = (volatile uint32_t *)COMM_VA;
-/* The last command sequence this process has seen (private memory: per stub after fork). */
-static uint32_t seen;
+typedef volatile uint32_t comm_t;
+/* The last command sequence this thread has seen: the first word of its stack area. */
+#define SEEN(k) (*(uint32_t *)(ALTSTACK_VA + (k) * ALTSTACK_SIZE))
 
-static inline void put64(int w, uint64_t v) { comm[w] = (uint32_t)v; comm[w + 1] = (uint32_t)(v >> 32); }
-static inline uint64_t get64(int w) { return comm[w] | ((uint64_t)comm[w + 1] << 32); }
+static inline void put64(comm_t *comm, int w, uint64_t v) { comm[w] = (uint32_t)v; comm[w + 1] = (uint32_t)(v >> 32); }
+static inline uint64_t get64(comm_t *comm, int w) { return comm[w] | ((uint64_t)comm[w + 1] << 32); }
+
+/* Which stub thread runs this: told by the stack it runs on (its own signal stack). */
+static inline uint64_t thread_index(void) {
+  return ((uint64_t)__builtin_frame_address(0) - ALTSTACK_VA) / ALTSTACK_SIZE;
+}
 
 static inline uint32_t this_cpu(void)
 {
@@ -65,7 +83,7 @@ static inline uint32_t this_cpu(void)
   return aux & 0xfff; /* Linux keeps the CPU number in TSC_AUX's low 12 bits */
 }
 
-static void post(uint32_t kind) {
+static void post(comm_t *comm, uint32_t kind) {
   comm[W_KIND] = kind;
   comm[W_SCPU] = this_cpu();
   __atomic_store_n(&comm[W_STUB_SEQ], comm[W_STUB_SEQ] + 1, __ATOMIC_RELEASE);
@@ -79,17 +97,17 @@ static void post(uint32_t kind) {
  * futex sleep: across CPUs a sleeping hand-off waits for a wake-up IPI, tens of microseconds on
  * nested hosts. Never on tsvisor's own CPU, where polling would only keep it from running. */
 #define STUB_SPIN 2000
-static uint32_t next_command(void) {
+static uint32_t next_command(comm_t *comm, uint32_t *seen) {
   if (comm[W_KCPU] != this_cpu()) {
     for (int k = 0; k < STUB_SPIN; k++) {
       uint32_t cur = __atomic_load_n(&comm[W_KERNEL_SEQ], __ATOMIC_ACQUIRE);
-      if (cur != seen) { seen = cur; return comm[W_CMD]; }
+      if (cur != *seen) { *seen = cur; return comm[W_CMD]; }
       __builtin_ia32_pause();
     }
   }
   for (;;) {
     uint32_t cur = __atomic_load_n(&comm[W_KERNEL_SEQ], __ATOMIC_ACQUIRE);
-    if (cur != seen) { seen = cur; return comm[W_CMD]; }
+    if (cur != *seen) { *seen = cur; return comm[W_CMD]; }
     stub_sys(SYS_FUTEX, (long)&comm[W_KERNEL_SEQ], FUTEX_WAIT, cur, 0, 0, 0);
   }
 }
@@ -114,7 +132,33 @@ static void copy_fpu(volatile uint8_t *dst, const volatile uint8_t *src, uint32_
   }
 }
 
+/* Where a new stub thread starts (C_THREAD: clone returns into it on the first page of its
+ * stack area): its own signal stack and an open signal mask (the clone inherited the handler's
+ * stack setting cleared and its mask full), then the idle loop, whose trapped syscall reports
+ * the thread ready. */
+void systrap_thread_start(void) {
+  uint64_t base = ALTSTACK_VA + thread_index() * ALTSTACK_SIZE;
+  uint64_t ss[3] = { base + SIGSTACK_OFF, 0, ALTSTACK_SIZE - SIGSTACK_OFF };
+  uint64_t none = 0;
+  if (stub_sys(SYS_SIGALTSTACK, (long)ss, 0, 0, 0, 0, 0) != 0) stub_sys(SYS_EXIT_GROUP, 0, 0, 0, 0, 0, 0);
+  stub_sys(SYS_RT_SIGPROCMASK, SIG_SETMASK, (long)&none, 0, 8, 0, 0);
+  systrap_idle();
+}
+
+/* C_THREAD: thread k (its comm page mapped by the batch just run) starts; returns its tid. */
+static long start_thread(uint64_t k) {
+  if (k == 0 || k >= MAX_THREADS) return -22;
+  uint64_t *sp = (uint64_t *)(ALTSTACK_VA + k * ALTSTACK_SIZE + SIGSTACK_OFF - 64);
+  sp[0] = (uint64_t)systrap_thread_start; /* stub_sys's `ret` in the new thread goes there */
+  SEEN(k) = 0;
+  return stub_sys(SYS_CLONE, THREAD_FLAGS, (long)sp, 0, 0, 0, 0);
+}
+
 void systrap_handler(int sig, void *siv, void *ucv) {
+  uint64_t k = thread_index();
+  if (k >= MAX_THREADS) stub_sys(SYS_EXIT_GROUP, 0, 0, 0, 0, 0, 0); /* not on a stub thread's stack */
+  comm_t *comm = (comm_t *)(COMM_VA + k * 4096);
+  uint32_t *seen = &SEEN(k);
   uint8_t *si = siv, *uc = ucv;
   uint64_t *g = (uint64_t *)(uc + 40);
   uint8_t *fp = *(uint8_t **)(uc + 40 + 23 * 8);
@@ -128,44 +172,46 @@ void systrap_handler(int sig, void *siv, void *ucv) {
   } else if (sig == SIGSYS && code == SYS_SECCOMP) kind = K_SYSCALL;
   else if ((sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP) && code > 0) kind = K_FAULT;
   else kind = K_INTERRUPT; /* the tick, or a signal from another process */
-  for (int i = 0; i < 18; i++) put64(W_REGS + 2 * i, g[GREG[i]]);
-  put64(W_REGS + 2 * R_ORIG_RAX, kind == K_SYSCALL ? g[G_RAX] : (uint64_t)-1);
+  for (int i = 0; i < 18; i++) put64(comm, W_REGS + 2 * i, g[GREG[i]]);
+  put64(comm, W_REGS + 2 * R_ORIG_RAX, kind == K_SYSCALL ? g[G_RAX] : (uint64_t)-1);
   uint64_t fs = 0;
   stub_sys(SYS_ARCH_PRCTL, ARCH_GET_FS, (long)&fs, 0, 0, 0, 0);
-  put64(W_FS, fs);
+  put64(comm, W_FS, fs);
   comm[W_SIG] = sig;
   comm[W_CODE] = code;
-  put64(W_ADDR, *(uint64_t *)(si + 16));
-  put64(W_TRAPNO, trapno);
-  put64(W_ERR, err);
-  post(kind);
+  put64(comm, W_ADDR, *(uint64_t *)(si + 16));
+  put64(comm, W_TRAPNO, trapno);
+  put64(comm, W_ERR, err);
+  post(comm, kind);
   for (;;) {
-    uint32_t cmd = next_command();
+    uint32_t cmd = next_command(comm, seen);
     uint32_t xsize = comm[W_XSIZE];
     if (xsize > 3 * 4096) xsize = 0;
     if (cmd == C_RESUME) {
       uint32_t flags = comm[W_FLAGS];
-      /* Another thread of this process runs next: its image replaces this one's, which is
-       * kept for tsvisor (one hand-off for the switch instead of a C_SAVE_FPU first). */
-      if ((flags & F_SAVE_FPU) && fp && xsize <= 6144) copy_fpu((volatile uint8_t *)FPU_SAVE_VA, fp, xsize, 0);
       long bad = run_ops(comm[W_NOPS]);
-      if (bad >= 0) { comm[W_RESULT] = (uint32_t)bad; post(K_FAILED); continue; }
-      for (int i = 0; i < 18; i++) g[GREG[i]] = get64(W_REGS + 2 * i);
+      if (bad >= 0) { comm[W_RESULT] = (uint32_t)bad; post(comm, K_FAILED); continue; }
+      for (int i = 0; i < 18; i++) g[GREG[i]] = get64(comm, W_REGS + 2 * i);
       if ((flags & F_LOAD_FPU) && fp) copy_fpu(fp, (volatile uint8_t *)FPU_VA, xsize, 1);
-      if (flags & F_SET_FS) stub_sys(SYS_ARCH_PRCTL, ARCH_SET_FS, (long)get64(W_FS), 0, 0, 0, 0);
-      if (flags & F_SET_GS) stub_sys(SYS_ARCH_PRCTL, ARCH_SET_GS, (long)get64(W_GS), 0, 0, 0, 0);
+      if (flags & F_SET_FS) stub_sys(SYS_ARCH_PRCTL, ARCH_SET_FS, (long)get64(comm, W_FS), 0, 0, 0, 0);
+      if (flags & F_SET_GS) stub_sys(SYS_ARCH_PRCTL, ARCH_SET_GS, (long)get64(comm, W_GS), 0, 0, 0, 0);
       return; /* rt_sigreturn loads the registers and the FPU image from the frame */
     } else if (cmd == C_SAVE_FPU) {
       if (fp) copy_fpu((volatile uint8_t *)FPU_VA, fp, xsize, 0);
-      post(K_DONE);
+      post(comm, K_DONE);
     } else if (cmd == C_OPS) {
       long bad = run_ops(comm[W_NOPS]);
       comm[W_RESULT] = (uint32_t)bad;
-      post(bad >= 0 ? K_FAILED : K_DONE);
+      post(comm, bad >= 0 ? K_FAILED : K_DONE);
+    } else if (cmd == C_THREAD) {
+      long bad = run_ops(comm[W_NOPS]);
+      long tid = bad >= 0 ? -12 : start_thread(comm[W_ARG]);
+      comm[W_RESULT] = (uint32_t)tid;
+      post(comm, tid > 0 ? K_DONE : K_FAILED);
     } else if (cmd == C_EXIT) {
       stub_sys(SYS_EXIT_GROUP, 0, 0, 0, 0, 0, 0);
     } else {
-      post(K_FAILED);
+      post(comm, K_FAILED);
     }
   }
 }

@@ -2,12 +2,15 @@
 // space is a stub process forked from a template, but the stub runs free, under a
 // seccomp filter that turns each guest syscall into SIGSYS. Its handler
 // (src/platform/stub/systrap.c, on a sigaltstack, every signal masked) copies the
-// registers into the stub's comm page (a MemoryFile frame) and hands off through a
+// registers into its thread's comm page (a MemoryFile frame) and hands off through a
 // cross-process futex; tsvisor's main thread waits in native code, handles the
 // event, writes the reply (registers, FPU image, fs_base, queued mmap requests)
 // and wakes the handler, which returns through rt_sigreturn. Faults arrive through
 // the same handler with the CPU's vector, error code and address. Stubs are still
-// created with ptrace (fork of the template, set-up calls), then detached.
+// created with ptrace (fork of the template, set-up calls), then detached. Each guest
+// thread runs in a thread of its process's stub (started by the stub itself, C_THREAD),
+// which keeps the task's FPU state live: a switch between threads moves no FPU image.
+import * as fs from 'fs';
 import { addon } from '../../native';
 import {
   EV_FAULT, EV_INTERRUPTED, EV_PANIC, EV_SYSCALL, PF_INSTR, PF_PRESENT, PF_USER, PlatformEvent, VEC_PF,
@@ -15,11 +18,11 @@ import {
 } from '../platform';
 import { FS_BASE, GS_BASE, ORIG_RAX, RIP, RSP } from '../regs';
 import {
-  ALTSTACK_SIZE, ALTSTACK_VA, COMM_VA, FPU_SAVE_OFF, FPU_VA, REQ_ENTRY_BYTES, REQ_VA, STUB_BASE, STUB_SYS_RET,
-  STUB_SYSTRAP_ENTRY, STUB_SYSTRAP_IDLE, STUB_SYSTRAP_RESTORER, SYSTRAP_REQ_CAPACITY,
+  ALTSTACK_SIGSTACK_OFF, ALTSTACK_SIZE, ALTSTACK_VA, COMM_VA, FPU_VA, MAX_STUB_THREADS, REQ_ENTRY_BYTES, REQ_VA,
+  STUB_BASE, STUB_SYS_RET, STUB_SYSTRAP_ENTRY, STUB_SYSTRAP_IDLE, STUB_SYSTRAP_RESTORER, SYSTRAP_REQ_CAPACITY,
 } from '../stub/layout';
 import { OP_WORDS, TrapAddressSpace } from '../ptrace/address_space';
-import { SIGKILL, StubError, Stubs, STUB_MEMFD, type Stub } from '../ptrace/stubs';
+import { SIGKILL, StubError, Stubs, STUB_MEMFD, STUB_THREAD_FLAGS, type Stub } from '../ptrace/stubs';
 import { fromHalves, lo32, hi32 } from '../u64';
 import { StubFpu, type TrapPlatformOptions } from '../stub/trap_state';
 
@@ -30,15 +33,17 @@ export const SYSTRAP_TICK_SIGNAL = 41;
 const W_STUB_SEQ = 0, W_KERNEL_SEQ = 1, W_KIND = 2, W_CMD = 3, W_NOPS = 4, W_FLAGS = 5, W_RESULT = 6,
   W_SIG = 7, W_XSIZE = 9, W_ADDR = 10, W_TRAPNO = 12, W_ERR = 14, W_FS = 16, W_GS = 18, W_REGS = 20,
   /** The CPU tsvisor waited on last, and the one the stub posted from (whether to poll: systrap.c). */
-  W_KCPU = 100;
+  W_KCPU = 100, W_ARG = 102;
 const K_SYSCALL = 1, K_FAULT = 2, K_INTERRUPT = 3, K_DONE = 4, K_FAILED = 5;
-const C_RESUME = 1, C_SAVE_FPU = 2, C_OPS = 3;
-const F_LOAD_FPU = 1, F_SET_FS = 2, F_SET_GS = 4, F_SAVE_FPU = 8;
+const C_RESUME = 1, C_SAVE_FPU = 2, C_OPS = 3, C_THREAD = 5;
+const F_LOAD_FPU = 1, F_SET_FS = 2, F_SET_GS = 4;
+/** A pooled stub keeps its threads for the next address space, up to this many. */
+const POOLED_THREADS_MAX = 16;
 
-const SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_MUNMAP = 11, SYS_RT_SIGACTION = 13, SYS_RT_SIGRETURN = 15,
+const SYS_MMAP = 9, SYS_MPROTECT = 10, SYS_MUNMAP = 11, SYS_RT_SIGACTION = 13, SYS_RT_SIGPROCMASK = 14, SYS_RT_SIGRETURN = 15, SYS_CLONE = 56,
   SYS_SIGALTSTACK = 131, SYS_ARCH_PRCTL = 158, SYS_PRCTL = 157, SYS_FUTEX = 202, SYS_EXIT_GROUP = 231, SYS_SECCOMP = 317;
 const PR_SET_NO_NEW_PRIVS = 38, SECCOMP_SET_MODE_FILTER = 1;
-const PROT_RW = 3, MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
+const PROT_RW = 3, MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
 const SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTORER = 0x04000000;
 const HANDLED_SIGNALS = [31 /* SYS */, 11 /* SEGV */, 7 /* BUS */, 4 /* ILL */, 8 /* FPE */, 5 /* TRAP */, SYSTRAP_TICK_SIGNAL];
 const AUDIT_ARCH_X86_64 = 0xc000003e, ENOSYS = 38, SIGSEGV = 11, SIGBUS = 7;
@@ -49,14 +54,16 @@ const RET_KILL_PROCESS = 0x80000000, RET_TRAP = 0x00030000, RET_ALLOW = 0x7fff00
 /** The guest's filter: another arch (`int $0x80`) -> SIGSYS, which the handler reports as the #GP
  *  Linux without IA32 emulation gives; x32 -> ENOSYS; a syscall is let through only from the
  *  stub's own instruction and only for what the handler needs (futex, rt_sigreturn, arch_prctl,
- *  munmap, mprotect, exit_group, and mmap of the memory file, never anonymous memory); every
+ *  munmap, mprotect, exit_group, mmap of the memory file but never of anonymous memory, and for a
+ *  new stub thread clone with exactly STUB_THREAD_FLAGS, sigaltstack and rt_sigprocmask); every
  *  other syscall -> SIGSYS. The guest can jump to that instruction too: what it reaches there
  *  touches only its own stub and the sandbox's memory file. */
 export function systrapFilter(): Uint32Array {
-  const allowNrs = [SYS_FUTEX, SYS_RT_SIGRETURN, SYS_ARCH_PRCTL, SYS_MUNMAP, SYS_MPROTECT, SYS_EXIT_GROUP];
+  const allowNrs = [SYS_FUTEX, SYS_RT_SIGRETURN, SYS_ARCH_PRCTL, SYS_MUNMAP, SYS_MPROTECT, SYS_EXIT_GROUP,
+    SYS_SIGALTSTACK, SYS_RT_SIGPROCMASK];
   const n = allowNrs.length;
   // Indices of the return instructions.
-  const mmapAt = 9 + n, kill = mmapAt + 6, trap = kill + 1, allow = kill + 2, x32 = kill + 3;
+  const cloneAt = 9 + n, mmapAt = cloneAt + 5, kill = mmapAt + 6, trap = kill + 1, allow = kill + 2, x32 = kill + 3;
   const J = (i: number, to: number) => to - (i + 1);
   const ins: [number, number, number, number][] = [];
   ins.push([0x20, 0, 0, 4]);                                          // 0 ld arch
@@ -69,6 +76,11 @@ export function systrapFilter(): Uint32Array {
   ins.push([0x15, 0, J(7, trap), lo32(STUB_SYS_RET)]);                // 7
   ins.push([0x20, 0, 0, 0]);                                          // 8 ld nr
   allowNrs.forEach((nr, k) => ins.push([0x15, J(9 + k, allow), 0, nr]));
+  ins.push([0x15, 0, J(cloneAt, mmapAt), SYS_CLONE]);                  // clone?
+  ins.push([0x20, 0, 0, 20]);                                         // ld args[0] (flags, high)
+  ins.push([0x15, 0, J(cloneAt + 2, trap), 0]);
+  ins.push([0x20, 0, 0, 16]);                                         // ld args[0] (flags, low)
+  ins.push([0x15, J(cloneAt + 4, allow), J(cloneAt + 4, trap), STUB_THREAD_FLAGS]);
   ins.push([0x15, 0, J(mmapAt, trap), SYS_MMAP]);                     // mmap?
   ins.push([0x20, 0, 0, 48]);                                         // ld args[4] (fd, low)
   ins.push([0x15, 0, J(mmapAt + 2, trap), STUB_MEMFD]);
@@ -84,18 +96,25 @@ export function systrapFilter(): Uint32Array {
   return out;
 }
 
-/** A detached stub and its comm page. */
+/** A detached stub process (one guest address space) and its threads. */
 class SysStub {
+  readonly threads: SysThread[] = [];
+  constructor(readonly traced: Stub, readonly pid: number) {}
+}
+
+/** One thread of a stub, its comm page, and the task whose FPU state is live in it. */
+class SysThread {
   fpuOwner: SysFpu | null = null;
   stubSeq = 0;
   kernelSeq = 0;
+  /** fs_base and gs_base as the thread has them (a resume sets them only on change). */
   fsLo = 0; fsHi = 0; gsLo = 0; gsHi = 0;
-  constructor(readonly traced: Stub, readonly pid: number, readonly commPa: number,
+  constructor(readonly stub: SysStub, readonly tid: number, readonly commPa: number,
               readonly w: Uint32Array, readonly base: number) {}
 }
 
-const SysFpu = StubFpu<SysStub>;
-type SysFpu = StubFpu<SysStub>;
+const SysFpu = StubFpu<SysThread>;
+type SysFpu = StubFpu<SysThread>;
 
 export type SystrapOptions = TrapPlatformOptions;
 
@@ -114,7 +133,9 @@ export class SystrapPlatform implements Platform {
   private readonly xcr0Hi: number;
   private readonly mxcsrMask: number;
   private readonly fpuCheck: Uint8Array;
-  private readonly counters = { exits: 0, syscalls: 0, faults: 0, interrupts: 0, fpuSaves: 0, fpuSwaps: 0, handoffs: 0, batches: 0, batchedOps: 0 };
+  private readonly counters = { exits: 0, syscalls: 0, faults: 0, interrupts: 0, fpuSaves: 0, fpuLoads: 0, handoffs: 0, batches: 0, batchedOps: 0, stubThreads: 0 };
+  /** The FPU state that must be loaded into its thread with that thread's next resume. */
+  private fpuPending: SysFpu | null = null;
 
   constructor(opts: SystrapOptions) {
     this.mem = opts.memory;
@@ -139,9 +160,11 @@ export class SystrapPlatform implements Platform {
       this.fpuW.push(this.mem.words(pa));
       this.fpuBase.push((pa % 2 ** 30) / 4);
     }
-    // Every stub's handler stack: private anonymous memory, inherited by each fork.
-    this.stubs.put(0, SYS_MMAP, ALTSTACK_VA, ALTSTACK_SIZE, PROT_RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-    if (this.stubs.runBatch(this.stubs.templateStub, 1) >= 0) throw new StubError('mapping the stub\'s signal stack failed');
+    // Every stub thread's stack area: private anonymous memory, reserved for all threads up
+    // front (the filter lets no stub map anonymous memory later), inherited by each fork.
+    this.stubs.put(0, SYS_MMAP, ALTSTACK_VA, MAX_STUB_THREADS * ALTSTACK_SIZE, PROT_RW,
+      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    if (this.stubs.runBatch(this.stubs.templateStub, 1) >= 0) throw new StubError('mapping the stub\'s signal stacks failed');
   }
 
   /** A new detached stub, stopped in its handler at the idle loop's trap. */
@@ -153,8 +176,9 @@ export class SystrapPlatform implements Platform {
     // Data for the set-up calls sits in the last request slots.
     const ssSlot = SYSTRAP_REQ_CAPACITY - 8, saSlot = SYSTRAP_REQ_CAPACITY - 7, fSlot = SYSTRAP_REQ_CAPACITY - 6, pSlot = SYSTRAP_REQ_CAPACITY - 1;
     const ss = new DataView(new ArrayBuffer(24));
-    ss.setUint32(0, lo32(ALTSTACK_VA), true); ss.setUint32(4, hi32(ALTSTACK_VA), true);
-    ss.setUint32(16, ALTSTACK_SIZE, true);
+    const sigStack = ALTSTACK_VA + ALTSTACK_SIGSTACK_OFF;
+    ss.setUint32(0, lo32(sigStack), true); ss.setUint32(4, hi32(sigStack), true);
+    ss.setUint32(16, ALTSTACK_SIZE - ALTSTACK_SIGSTACK_OFF, true);
     st.writeBytes(ssSlot, new Uint8Array(ss.buffer));
     const sa = new DataView(new ArrayBuffer(32));
     sa.setUint32(0, lo32(STUB_SYSTRAP_ENTRY), true); sa.setUint32(4, hi32(STUB_SYSTRAP_ENTRY), true);
@@ -175,16 +199,62 @@ export class SystrapPlatform implements Platform {
     st.put(i++, SYS_SECCOMP, SECCOMP_SET_MODE_FILTER, 0, REQ_VA + pSlot * REQ_ENTRY_BYTES, 0, 0, 0);
     const failed = st.runBatch(s, i);
     if (failed >= 0) { pt.kill(pid, SIGKILL); throw new StubError(`systrap stub set-up call ${failed} failed (${st.result(failed)})`); }
-    const w = this.mem.words(commPa), base = (commPa % 2 ** 30) / 4;
-    const sys = new SysStub(s, pid, commPa, w, base);
+    const sys = new SysStub(s, pid);
+    const th = new SysThread(sys, pid, commPa, this.mem.words(commPa), (commPa % 2 ** 30) / 4);
+    sys.threads.push(th);
     st.detach(s, STUB_SYSTRAP_IDLE);
     // The idle loop's first syscall traps: the handler posts, then waits for commands.
-    this.waitEvent(sys);
-    // Its idle loop's syscall, or the tick (aimed at the last stub ptrace resumed: this one).
-    const k = w[base + W_KIND];
-    if (k !== K_SYSCALL && k !== K_INTERRUPT) throw new StubError(`new systrap stub ${pid} reported event ${k}`);
+    this.waitReady(th);
     return sys;
   }
+
+  /** A new stub thread's first event: its idle loop's syscall, or the tick (aimed at the stub
+   *  resumed last, which may be the one that started it). */
+  private waitReady(th: SysThread): void {
+    const k = this.waitEvent(th);
+    if (k !== K_SYSCALL && k !== K_INTERRUPT) throw new StubError(`new systrap stub thread ${th.tid} reported event ${k}`);
+    th.fsLo = th.fsHi = th.gsLo = th.gsHi = 0xffffffff; // not known: the first resume sets both
+  }
+
+  /** Another thread of stub s, started by its first thread (C_THREAD), waiting in its handler. */
+  private spawnThread(s: SysStub): SysThread {
+    const k = s.threads.length;
+    if (k >= MAX_STUB_THREADS) throw new StubError(`systrap stub ${s.pid}: more than ${MAX_STUB_THREADS} threads`);
+    const commPa = this.mem.allocTableFrame();
+    this.stubs.put(0, SYS_MMAP, COMM_VA + k * 4096, 4096, PROT_RW, MAP_SHARED | MAP_FIXED, STUB_MEMFD, commPa);
+    const via = s.threads[0]!;
+    via.w[via.base + W_ARG] = k;
+    if (this.command(via, C_THREAD, 1, 0) !== K_DONE) {
+      this.mem.freeTableFrame(commPa);
+      throw new StubError(`systrap stub ${s.pid}: starting thread ${k} failed (${via.w[via.base + W_RESULT]! | 0})`);
+    }
+    // The stub reports the thread's id in its own pid namespace; the host id is the one
+    // entry of /proc/<pid>/task that no known thread holds.
+    const known = new Set(s.threads.map((x) => x.tid));
+    const fresh = fs.readdirSync(`/proc/${s.pid}/task`).map(Number).filter((t) => !known.has(t));
+    if (fresh.length !== 1) throw new StubError(`systrap stub ${s.pid}: thread ${k} not found among its tasks`);
+    const th = new SysThread(s, fresh[0]!, commPa, this.mem.words(commPa), (commPa % 2 ** 30) / 4);
+    s.threads.push(th);
+    this.waitReady(th);
+    this.counters.stubThreads++;
+    return th;
+  }
+
+  /** The thread of stub s that runs the task owning f: the one holding f's state, else a free
+   *  one (or a new one); f's image goes there with the resume (F_LOAD_FPU). */
+  private threadFor(s: SysStub, f: SysFpu): SysThread {
+    const loc = f.loc;
+    if (loc !== null && loc.stub === s) return loc;
+    if (loc !== null) this.detachFpu(f);
+    let th: SysThread | null = null;
+    for (const x of s.threads) if (x.fpuOwner === null) { th = x; break; }
+    if (th === null) th = this.spawnThread(s);
+    f.loc = th; th.fpuOwner = f;
+    this.fpuPending = f;
+    return th;
+  }
+
+  releaseFpu(fpu: FpuState): void { this.dropLive(fpu as SysFpu); }
 
   newAddressSpace(): AddressSpace {
     const s = this.pool.pop() ?? this.createStub();
@@ -196,13 +266,13 @@ export class SystrapPlatform implements Platform {
 
   private releaseStub(s: SysStub): void {
     this.live.delete(s);
-    if (s.fpuOwner) this.detachFpu(s.fpuOwner);
-    if (this.pool.length < 8) {
+    for (const th of s.threads) if (th.fpuOwner) this.detachFpu(th.fpuOwner);
+    if (this.pool.length < 8 && s.threads.length <= POOLED_THREADS_MAX) {
       this.stubs.put(0, SYS_MUNMAP, 0, STUB_BASE, 0, 0, 0, 0);
-      if (this.command(s, C_OPS, 1, 0) === K_DONE) { this.pool.push(s); return; }
+      if (this.command(s.threads[0]!, C_OPS, 1, 0) === K_DONE) { this.pool.push(s); return; }
     }
     pt.kill(s.pid, SIGKILL);
-    this.mem.freeTableFrame(s.commPa);
+    for (const th of s.threads) this.mem.freeTableFrame(th.commPa);
   }
 
   /** Writes as's queued requests into the request pages; returns their count. */
@@ -219,18 +289,18 @@ export class SystrapPlatform implements Platform {
   }
 
   private runOps(as: TrapAddressSpace): void {
-    const s = as.stub as unknown as SysStub;
+    const s = (as.stub as unknown as SysStub).threads[0]!;
     const n = this.stageOps(as);
     if (this.command(s, C_OPS, n, 0) !== K_DONE) this.opsFailed(s);
   }
 
-  private opsFailed(s: SysStub): never {
+  private opsFailed(s: SysThread): never {
     const i = s.w[s.base + W_RESULT]!;
-    throw new StubError(`host call ${i} in systrap stub ${s.pid} failed: ${this.stubs.result(i)}`);
+    throw new StubError(`host call ${i} in systrap stub ${s.stub.pid} failed: ${this.stubs.result(i)}`);
   }
 
   /** Posts a command to s (waiting in its handler) and waits for its next event; returns the kind. */
-  private command(s: SysStub, cmd: number, nops: number, flags: number): number {
+  private command(s: SysThread, cmd: number, nops: number, flags: number): number {
     const w = s.w, b = s.base;
     w[b + W_CMD] = cmd; w[b + W_NOPS] = nops; w[b + W_FLAGS] = flags; w[b + W_XSIZE] = this.xsize;
     s.kernelSeq = (s.kernelSeq + 1) >>> 0;
@@ -241,17 +311,17 @@ export class SystrapPlatform implements Platform {
   }
 
   /** Waits until s posts (its sequence moves); returns the event's kind. */
-  private waitEvent(s: SysStub): number {
+  private waitEvent(s: SysThread): number {
     const w = s.w, i = s.base + W_STUB_SEQ;
     for (;;) {
       const r = pt.futexWait(w, i, s.stubSeq, 1000, s.base + W_KCPU);
       if (w[i] !== s.stubSeq) break;
-      if (r < 0 && pt.kill(s.pid, 0) < 0) throw new StubError(`systrap stub ${s.pid} is gone`);
+      if (r < 0 && pt.kill(s.tid, 0) < 0) throw new StubError(`systrap stub thread ${s.tid} is gone`);
     }
     // Read once: the guest can write this page while it runs (DESIGN.md); anything else than
     // the next sequence number is not the handler's.
     const seq = w[i]!;
-    if (seq !== ((s.stubSeq + 1) >>> 0)) throw new StubError(`systrap stub ${s.pid}: sequence ${seq} after ${s.stubSeq}`);
+    if (seq !== ((s.stubSeq + 1) >>> 0)) throw new StubError(`systrap stub thread ${s.tid}: sequence ${seq} after ${s.stubSeq}`);
     s.stubSeq = seq;
     return w[s.base + W_KIND]!;
   }
@@ -265,16 +335,16 @@ export class SystrapPlatform implements Platform {
   private syncFpu(f: SysFpu): void {
     const s = f.loc;
     if (s === null) return;
-    if (this.command(s, C_SAVE_FPU, 0, 0) !== K_DONE) throw new StubError(`systrap stub ${s.pid}: saving the FPU failed`);
+    if (this.command(s, C_SAVE_FPU, 0, 0) !== K_DONE) throw new StubError(`systrap stub thread ${s.tid}: saving the FPU failed`);
     this.counters.fpuSaves++;
     this.copyFromArea(f.platformState);
   }
 
-  private copyFromArea(out: Uint8Array, area = 0): void {
+  private copyFromArea(out: Uint8Array): void {
     const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
     for (let off = 0; off < this.xsize; off += 4) {
-      const at = area + off, page = Math.floor(at / 4096);
-      dv.setUint32(off, this.fpuW[page]![this.fpuBase[page]! + (at % 4096) / 4]!, true);
+      const page = Math.floor(off / 4096);
+      dv.setUint32(off, this.fpuW[page]![this.fpuBase[page]! + (off % 4096) / 4]!, true);
     }
   }
 
@@ -348,7 +418,7 @@ export class SystrapPlatform implements Platform {
   }
 
   private runOnce(ctx: RunContext): PlatformEvent {
-    const ev = this.event, as = ctx.as as TrapAddressSpace, s = as.stub as unknown as SysStub;
+    const ev = this.event, as = ctx.as as TrapAddressSpace;
     if (this.stubs.tickSwallowed) {
       this.stubs.tickSwallowed = false;
       this.counters.interrupts++;
@@ -357,21 +427,14 @@ export class SystrapPlatform implements Platform {
     }
     let flags = 0;
     const f = ctx.fpu as SysFpu;
-    let outgoing: SysFpu | null = null;
-    if (s.fpuOwner !== f) {
-      const old = s.fpuOwner;
-      if (old !== null && this.xsize <= FPU_SAVE_OFF) {
-        // The stub saves old's image into the second slot as it loads f's (F_SAVE_FPU);
-        // it is copied out as soon as this command returns, before anything else reads it.
-        old.loc = null; s.fpuOwner = null;
-        outgoing = old;
-        flags |= F_SAVE_FPU;
-      } else if (old !== null) this.detachFpu(old);
-      if (f.loc !== null) this.detachFpu(f);
+    const s = this.threadFor(as.stub as unknown as SysStub, f);
+    if (this.fpuPending === f) {
+      // f's image is not live in its thread yet (new there, or set by the kernel): it goes with this resume.
+      this.fpuPending = null;
       if (!f.initialized) { f.platformState.set(this.stubs.initialXstate); f.initialized = true; }
       this.copyToArea(f.platformState);
-      f.loc = s; s.fpuOwner = f;
       flags |= F_LOAD_FPU;
+      this.counters.fpuLoads++;
     }
     const nops = as.opCount > 0 ? this.stageOps(as) : 0;
     const regs = ctx.regs.u32, w = s.w, b = s.base;
@@ -385,9 +448,8 @@ export class SystrapPlatform implements Platform {
       s.gsLo = regs[2 * GS_BASE]!; s.gsHi = regs[2 * GS_BASE + 1]!;
       flags |= F_SET_GS;
     }
-    pt.tickTarget(s.pid);
+    pt.tickTarget(s.tid);
     const kind = this.command(s, C_RESUME, nops, flags);
-    if (outgoing !== null) { this.copyFromArea(outgoing.platformState, FPU_SAVE_OFF); this.counters.fpuSwaps++; }
     this.counters.exits++;
     if (kind === K_FAILED) this.opsFailed(s);
     for (let i = 0; i < 36; i++) regs[i] = w[b + W_REGS + i]!;

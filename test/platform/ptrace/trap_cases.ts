@@ -152,6 +152,40 @@ export function trapPlatformCases(name: string, make: (mem: MemoryFile) => Platf
     a.as.destroy();
   });
 
+  test('each task of an address space runs in a thread of its own in the stub; an exited task\'s thread serves the next', () => {
+    // mov eax, 39 ; syscall ; jmp back to the mov
+    const code = [...movEax(39), ...SYSCALL, 0xeb, 0xf7];
+    const a = setup(code);
+    const ctxs = [a, ...[1, 2].map((): RunContext => ({ regs: new Regs(), fpu: p.newFpuState(), as: a.as }))];
+    for (const c of ctxs.slice(1)) c.regs.copyFrom(a.regs);
+    const pid = (a.as as unknown as { stub: { pid: number } }).stub.pid;
+    const threads = () => fs.readdirSync(`/proc/${pid}/task`).length;
+    for (const c of ctxs) assert.is(p.run(c).kind, EV_SYSCALL);
+    assert.is(threads(), 3, 'three tasks, three stub threads');
+    // Switching between them moves no FPU image: each one's stays live in its thread.
+    const loads = () => { const st = p.stats(); return st.fpuSwitches ?? st.fpuLoads!; };
+    const before = loads();
+    for (let i = 0; i < 20; i++) for (const c of ctxs) assert.is(p.run(c).kind, EV_SYSCALL);
+    assert.is(loads(), before, 'no FPU image moved on 60 switches');
+    // The tick reaches a thread that is not the stub's first.
+    const spin: RunContext = { regs: new Regs(), fpu: ctxs[2]!.fpu, as: a.as };
+    spin.regs.copyFrom(a.regs);
+    spin.regs.set(RIP, CODE + 7); spin.regs.set(RSP, STACK + 4000);
+    const spinCode = mem.alloc4K();
+    mem.bytes(spinCode).set([0xeb, 0xfe], spinCode % 2 ** 30);
+    a.as.map(CODE + 0x10000, spinCode, 4096, PROT_READ | PROT_EXEC, false);
+    spin.regs.set(RIP, CODE + 0x10000);
+    p.armTick(5_000_000);
+    assert.is(p.run(spin).kind, EV_INTERRUPTED);
+    // A task that exits gives its thread back: the next task takes it, no fourth thread.
+    p.releaseFpu!(ctxs[1]!.fpu);
+    const d: RunContext = { regs: new Regs(), fpu: p.newFpuState(), as: a.as };
+    d.regs.copyFrom(a.regs);
+    assert.is(p.run(d).kind, EV_SYSCALL);
+    assert.is(threads(), 3);
+    a.as.destroy();
+  });
+
   test('the tick interrupts a guest spinning without syscalls', () => {
     const ctx = setup([0xeb, 0xfe]); // jmp .
     p.armTick(5_000_000);

@@ -13,7 +13,7 @@ import { trapPlatformCases } from '../ptrace/trap_cases';
 trapPlatformCases('systrap platform', (memory) => new SystrapPlatform({ memory }),
   path.join(__dirname, '../../../src/platform/systrap/systrap_platform'), 'SystrapPlatform');
 
-test('a guest jumping to the stub\'s syscall instruction is still trapped (getpid, anonymous mmap)', () => {
+test('a guest jumping to the stub\'s syscall instruction is still trapped (getpid, anonymous mmap, fork-like clone)', () => {
   const mem = new MemoryFile(16 * 1024 * 1024);
   const p = new SystrapPlatform({ memory: mem });
   const as = p.newAddressSpace();
@@ -24,7 +24,9 @@ test('a guest jumping to the stub\'s syscall instruction is still trapped (getpi
   mem.bytes(c).set(code, c % 2 ** 30);
   as.map(0x400000, c, 4096, PROT_READ | PROT_EXEC, false);
   as.map(0x7fff0000, s, 4096, PROT_READ | PROT_WRITE, false);
-  for (const [nr, args] of [[39, [0, 0, 0, 0]], [9, [0, 4096, 3, 0x22]]] as const) {
+  // clone is let through only with exactly the stub-thread flags: not as fork (SIGCHLD), not with
+  // them plus CLONE_SETTLS.
+  for (const [nr, args] of [[39, [0, 0, 0, 0]], [9, [0, 4096, 3, 0x22]], [56, [17, 0, 0, 0]], [56, [0x50f00 | 0x80000, 0, 0, 0]]] as const) {
     const regs = new Regs();
     regs.set(RIP, 0x400000); regs.set(RSP, 0x7fff0f00); regs.set(RAX, nr);
     regs.set(5 /* RDI */, args[0]); regs.set(4 /* RSI */, args[1]); regs.set(3 /* RDX */, args[2]); regs.set(10 /* R10 */, args[3]);
