@@ -13,6 +13,8 @@ export class StubFpu<Loc> implements FpuState {
 export interface TrapPlatformOptions {
   memory: PhysMemory;
   stats?: boolean;
-  /** Pin the stubs and this thread to this CPU (-1: leave placement to the host). */
+  /** Pin the stubs and this thread to this CPU (-1: leave placement to the host).
+   *  Default: ptrace, the CPU this thread runs on; systrap, the host's placement (its
+   *  hand-offs poll across CPUs, which beats sharing one). */
   cpu?: number;
 }
