@@ -2,7 +2,7 @@
 // (the authoritative page map; the platform's mappings are a cache of it), brk,
 // and every kernel access to guest memory (translate, copyIn, copyOut).
 import { EACCES, EFAULT, EINVAL, ENOMEM, EEXIST } from '../errno';
-import { byteIndex, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from '../../platform/platform';
+import { byteIndex, WINDOW_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from '../../platform/platform';
 import { HUGE_SIZE, PAGE_SIZE, type MemoryFile } from './memory_file';
 import { MAP_FIXED_NOREPLACE, MAP_GROWSDOWN, MAP_PRIVATE, Vma, type Mappable } from './vma';
 import { PageCache } from './page_cache';
@@ -426,26 +426,46 @@ export class MM {
     return pa < 0 ? -1 : pa + (addr % PAGE_SIZE);
   }
 
-  /** Resolves [addr, addr+len) into MemoryFile segments (segBuf/segOff/segLen); 0 or -EFAULT. */
+  /** Resolves [addr, addr+len) into MemoryFile segments (segBuf/segOff/segLen); 0 or -EFAULT.
+   *  Hot path (every read and write): the area and its 2 MiB block are looked up once per
+   *  stretch, not once per page. */
   translate(addr: number, len: number, write: boolean): number {
     this.segCount = 0;
     if (len === 0) return 0;
     if (addr < 0 || len < 0 || addr + len > TASK_SIZE) return -EFAULT;
-    let n = 0, a = addr;
-    const end = addr + len;
+    const end = addr + len, mem = this.mem, segLen = this.segLen;
+    let n = 0, a = addr, inPage = addr % PAGE_SIZE;
+    // The MemoryFile address the last segment ends at, and the end of its window: a frame
+    // there extends the segment (no window arithmetic per page).
+    let nextPa = -1, winEnd = 0;
     while (a < end) {
-      const pa = this.frameFor(a, write);
-      if (pa < 0) { this.segCount = n; return -EFAULT; }
-      const inPage = a % PAGE_SIZE;
-      const chunk = Math.min(PAGE_SIZE - inPage, end - a);
-      const buf = this.mem.bytes(pa), off = byteIndex(pa) + inPage;
-      if (n > 0 && this.segBuf[n - 1] === buf && this.segOff[n - 1]! + this.segLen[n - 1]! === off) {
-        this.segLen[n - 1] = this.segLen[n - 1]! + chunk;
-      } else {
-        this.segBuf[n] = buf; this.segOff[n] = off; this.segLen[n] = chunk;
-        n++;
+      const vma = this.find(a);
+      if (vma === null || !(vma.prot & (write ? PROT_WRITE : PROT_READ | PROT_WRITE | PROT_EXEC))) { this.segCount = n; return -EFAULT; }
+      const cow = write && vma.private;
+      const key = Math.floor(a / HUGE_SIZE), blockStart = key * HUGE_SIZE;
+      const stop = Math.min(end, vma.end, blockStart + HUGE_SIZE);
+      let b = this.blocks.get(key);
+      for (let page = Math.floor((a - blockStart) / PAGE_SIZE); a < stop; page++) {
+        let f = b === undefined ? 0 : b[page]!;
+        if (f === 0 || (cow && mem.refs[(f - 1) / PAGE_SIZE]! > 1)) {
+          if (this.fault(a, write, false) !== FAULT_OK) { this.segCount = n; return -EFAULT; }
+          b = this.blocks.get(key)!;
+          f = b[page]!;
+        }
+        const pa = f - 1 + inPage;
+        const chunk = Math.min(PAGE_SIZE - inPage, stop - a);
+        if (pa === nextPa && pa < winEnd) {
+          segLen[n - 1] = segLen[n - 1]! + chunk;
+        } else {
+          const off = byteIndex(pa);
+          this.segBuf[n] = mem.bytes(pa); this.segOff[n] = off; segLen[n] = chunk;
+          winEnd = pa - off + WINDOW_SIZE;
+          n++;
+        }
+        nextPa = pa + chunk;
+        a += chunk;
+        inPage = 0;
       }
-      a += chunk;
     }
     this.segCount = n;
     return 0;
