@@ -425,6 +425,7 @@ export class Kernel {
         this.runQueue.shift();
       }
     }
+    if (this.runQueue.length === 0) this.platform.idle?.();
   }
 
   /** Arms the preemption tick when another task is runnable or host work is pending (each tick costs). */

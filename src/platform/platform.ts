@@ -78,6 +78,9 @@ export interface Platform {
   run(ctx: RunContext): PlatformEvent;
   /** Arms a one-shot preemption tick (ns; 0 disarms) that interrupts run(). */
   armTick(ns: number): void;
+  /** No task is runnable: the kernel waits for the host. Optional: systrap's stub stops
+   *  polling for a command. */
+  idle?(): void;
   /** Bytes of the XSAVE image a signal frame holds (ring-3 CPUID 0xD.0 EBX), and XCR0's halves. */
   readonly fpuFrameSize: number;
   readonly xfeaturesLo: number;

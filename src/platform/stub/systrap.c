@@ -25,7 +25,7 @@
 /* Comm page words (u32); see systrap_platform.ts. */
 enum { W_STUB_SEQ = 0, W_KERNEL_SEQ = 1, W_KIND = 2, W_CMD = 3, W_NOPS = 4, W_FLAGS = 5, W_RESULT = 6,
        W_SIG = 7, W_CODE = 8, W_XSIZE = 9, W_ADDR = 10, W_TRAPNO = 12, W_ERR = 14, W_FS = 16, W_GS = 18,
-       W_REGS = 20, W_KCPU = 100, W_SCPU = 101, W_ARG = 102 };
+       W_REGS = 20, W_KCPU = 100, W_SCPU = 101, W_ARG = 102, W_NAP = 103 };
 enum { K_SYSCALL = 1, K_FAULT = 2, K_INTERRUPT = 3, K_DONE = 4, K_FAILED = 5 };
 enum { C_RESUME = 1, C_SAVE_FPU = 2, C_OPS = 3, C_EXIT = 4, C_THREAD = 5 };
 enum { F_LOAD_FPU = 1, F_SET_FS = 2, F_SET_GS = 4 };
@@ -93,15 +93,20 @@ static void post(comm_t *comm, uint32_t kind) {
 /* Waits for the next command; returns it. A command counts once its sequence differs
  * from the last one seen (the page is the guest's to scribble on while it runs, so
  * nothing in it is trusted beyond what the handler validates). */
-/* When tsvisor last ran on another CPU, a command is polled for this many rounds before the
- * futex sleep: across CPUs a sleeping hand-off waits for a wake-up IPI, tens of microseconds on
- * nested hosts. Never on tsvisor's own CPU, where polling would only keep it from running. */
-#define STUB_SPIN 2000
+/* When tsvisor last ran on another CPU, a command is polled for up to this many rounds (about
+ * 200 us at 25 ns a `pause`) before the futex sleep: across CPUs a sleeping hand-off waits for a
+ * wake-up IPI, tens of microseconds on nested hosts, and a syscall that moves a MiB takes about
+ * 100 us in tsvisor. tsvisor sets W_NAP when the sandbox goes idle (no task can run): the poll
+ * stops at once. Never on tsvisor's own CPU, where polling would only keep it from running. */
+#ifndef STUB_SPIN
+#define STUB_SPIN 8000
+#endif
 static uint32_t next_command(comm_t *comm, uint32_t *seen) {
   if (comm[W_KCPU] != this_cpu()) {
     for (int k = 0; k < STUB_SPIN; k++) {
       uint32_t cur = __atomic_load_n(&comm[W_KERNEL_SEQ], __ATOMIC_ACQUIRE);
       if (cur != *seen) { *seen = cur; return comm[W_CMD]; }
+      if (__atomic_load_n(&comm[W_NAP], __ATOMIC_RELAXED)) break;
       __builtin_ia32_pause();
     }
   }
